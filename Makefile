@@ -1,0 +1,41 @@
+# sitegen: two commands do everything on a fresh clone: `make build` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SITEGEN := $(BIN)/sitegen
+
+.PHONY: install build serve test lint typecheck bench deploy clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+build: install
+	$(SITEGEN) build
+
+serve: install
+	$(SITEGEN) serve
+
+test: install
+	$(BIN)/python -m pytest -q -n auto
+
+lint: install
+	$(BIN)/ruff check sitegen tests
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+deploy: install
+	$(SITEGEN) deploy
+
+clean:
+	rm -rf _site .sitegen-cache .pytest_cache .mypy_cache .ruff_cache test-output

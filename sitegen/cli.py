@@ -1,0 +1,112 @@
+"""The `sitegen` command: build, new, serve, deploy and check."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sitegen import __version__
+from sitegen.config import Config, load_config
+from sitegen.errors import SitegenError
+
+log = logging.getLogger("sitegen")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; user mistakes print one line each and exit 1."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.INFO, format="%(message)s")
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.run(args))
+    except SitegenError as error:
+        if args.debug:
+            raise
+        print(error.format(), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitegen", description="Build a portfolio and blog site from content/.")
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."), help="the site's folder (default: here)")
+    common.add_argument("--debug", action="store_true", help="show tracebacks and debug messages")
+    parser.set_defaults(debug=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_build(commands, common)
+    _add_new(commands, common)
+    return parser
+
+
+def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    build = commands.add_parser("build", parents=[common], help="build the site into _site/")
+    add_build_options(build)
+    build.set_defaults(run=run_build)
+
+
+def add_build_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by the commands that build."""
+    parser.add_argument("--drafts", action="store_true", help="include drafts and future posts")
+    parser.add_argument("--output", type=Path, help="output folder (default: _site)")
+    parser.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/portfolio/")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    new = commands.add_parser("new", parents=[common], help="create a new post")
+    new.add_argument("kind", choices=["post"], help="what to create")
+    new.add_argument("title", help="the post's title")
+    new.set_defaults(run=run_new)
+
+
+def build_time() -> datetime:
+    """Return the build's 'now': SOURCE_DATE_EPOCH when set (reproducible builds), else the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """Load the settings and apply the command line's overrides."""
+    return load_config(
+        args.root,
+        base_url=getattr(args, "base_url", None),
+        drafts=getattr(args, "drafts", False),
+        strict=getattr(args, "strict", False),
+        now=build_time(),
+    )
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """sitegen build."""
+    from sitegen.build import build
+
+    config = config_from_args(args)
+    output = args.output.resolve() if args.output else None
+    report = build(config, output=output)
+    for problem in report.warnings:
+        print(problem.format(), file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """sitegen new post "Title"."""
+    from sitegen.scaffold import create_post
+
+    config = load_config(args.root)
+    path = create_post(config, args.title, build_time().astimezone(config.zone))
+    print(f"Created {path.relative_to(config.root).as_posix()}")
+    return 0

@@ -1,0 +1,64 @@
+"""Find the site's source files: content pages and posts, their assets, and static files."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from pathlib import Path
+
+from sitegen.config import Config
+from sitegen.model import Source
+
+BLOG_FOLDER = "blog"
+
+
+def discover_sources(
+    config: Config, readable: Collection[str], locale_codes: Collection[str]
+) -> tuple[Source, ...]:
+    """Return every source file, sorted by path: pages, posts, assets and static files."""
+    sources = [
+        _content_source(path, config, readable, locale_codes)
+        for path in _walk(config.content_path)
+    ]
+    sources += [
+        Source(path, _site_rel(path, config), path.relative_to(config.static_path).as_posix(), "static")
+        for path in _walk(config.static_path)
+    ]
+    return tuple(sorted(sources, key=lambda source: source.rel))
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Yield the files below `folder`, skipping hidden ones and notebook checkpoints."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if any(part.startswith(".") for part in parts) or not path.is_file():
+            continue
+        yield path
+
+
+def _content_source(
+    path: Path, config: Config, readable: Collection[str], locale_codes: Collection[str]
+) -> Source:
+    content_rel = path.relative_to(config.content_path).as_posix()
+    rel = _site_rel(path, config)
+    if path.suffix.lower() not in readable:
+        return Source(path, rel, content_rel, "asset")
+    locale = _locale_suffix(path, locale_codes)
+    return Source(path, rel, content_rel, "post" if is_post_rel(content_rel) else "page", locale)
+
+
+def is_post_rel(content_rel: str) -> bool:
+    """Tell whether a content file is a blog post (under blog/, not the blog's own index)."""
+    folder, _, name = content_rel.rpartition("/")
+    return folder.split("/")[0] == BLOG_FOLDER and not name.startswith("index.")
+
+
+def _locale_suffix(path: Path, locale_codes: Collection[str]) -> str:
+    """Return "fr" for about.fr.md when fr is a declared locale, else ""."""
+    inner = Path(path.stem).suffix.lstrip(".")
+    return inner if inner in locale_codes else ""
+
+
+def _site_rel(path: Path, config: Config) -> str:
+    return path.relative_to(config.root).as_posix()

@@ -1,0 +1,30 @@
+"""The stylesheet for highlighted code: a light style, and a dark one for dark mode."""
+
+from __future__ import annotations
+
+from pygments.formatters import HtmlFormatter
+from pygments.util import ClassNotFound
+
+from sitegen.config import Config
+from sitegen.errors import ConfigError
+from sitegen.model import Output
+
+CSS_DEST = "css/pygments.css"
+
+
+def render_pygments_css(config: Config) -> Output:
+    """Make css/pygments.css from the configured styles (dark one under the dark scheme)."""
+    light = _rules(config.pygments_style, ".highlight", "pygments_style")
+    dark_selectors = ':root[data-theme="dark"] .highlight'
+    dark = _rules(config.pygments_dark_style, dark_selectors, "pygments_dark_style")
+    dark_auto = _rules(config.pygments_dark_style, ':root:not([data-theme="light"]) .highlight', "pygments_dark_style")
+    css = f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
+    return Output(CSS_DEST, css.encode("utf-8"), frozenset({"config:pygments_style", "config:pygments_dark_style"}))
+
+
+def _rules(style: str, selector: str, setting: str) -> str:
+    try:
+        formatter = HtmlFormatter(style=style)
+    except ClassNotFound as exc:
+        raise ConfigError(f"unknown Pygments style '{style}' in '{setting}'", "pyproject.toml") from exc
+    return str(formatter.get_style_defs(selector))

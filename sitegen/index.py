@@ -1,0 +1,309 @@
+"""Resolve each document for each locale and index the site: posts, tags, listings, URLs."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sitegen.config import Config
+from sitegen.dates import DateFormatError, parse_date
+from sitegen.errors import ContentError, Problem, SitegenError, TemplateError
+from sitegen.locales import Locale, Locales, MissingTranslation, has_own_value, localize_fields, resolve
+from sitegen.markup import first_paragraph, plain_text
+from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
+from sitegen.urls import locale_prefix, pretty_dest, slugify, split_post_name, url_for_dest
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+DESCRIPTION_LENGTH = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Layouts:
+    """The layouts the templates folder provides."""
+
+    names: frozenset[str]
+
+
+def build_site(
+    documents: Sequence[Document], assets: Sequence[Source], config: Config, locales: Locales, layouts: Layouts
+) -> Site:
+    """Index every document in every built locale; report every problem at once."""
+    problems: list[Problem] = []
+    sites = {
+        code: _locale_site(documents, config, locales, locales.get(code), layouts, problems)
+        for code in locales.build
+    }
+    problems += _collisions(sites.values(), assets)
+    if problems:
+        raise SitegenError.collect(problems)
+    warnings = tuple(w for document in documents for w in document.warnings)
+    return Site(sites, tuple(assets), warnings)
+
+
+def _locale_site(
+    documents: Sequence[Document], config: Config, locales: Locales, locale: Locale, layouts: Layouts, problems: list[Problem]
+) -> LocaleSite:
+    pages: list[Page] = []
+    for document in _documents_for(documents, locale.code, locales):
+        try:
+            page = resolve_page(document, config, locales, locale, layouts)
+        except SitegenError as error:
+            problems.extend(error.problems)
+            continue
+        if _is_published(page, config):
+            pages.append(page)
+    posts = sorted((p for p in pages if p.kind == "post"), key=lambda p: (p.date or config.now, p.id), reverse=True)
+    tags = _tags(posts, config, locales, locale)
+    prefix = locale_prefix(locale.code, locales.default)
+    return LocaleSite(
+        locale=locale.code,
+        pages=tuple(sorted((p for p in pages if p.kind == "page"), key=lambda p: p.dest)),
+        posts=tuple(posts),
+        tags=tags,
+        blog=paginate(posts, prefix + "blog", config),
+        tag_listings={tag.slug: paginate(tag.posts, f"{prefix}blog/tags/{tag.slug}", config) for tag in tags},
+    )
+
+
+def _documents_for(documents: Sequence[Document], code: str, locales: Locales) -> list[Document]:
+    """Pick each document's version for a locale: its translation file if there is one."""
+    chosen: dict[str, Document] = {}
+    for document in documents:
+        key = _translation_key(document.source)
+        if document.source.locale and document.source.locale != code:
+            continue
+        if document.source.locale == code or key not in chosen:
+            chosen[key] = document
+    return [chosen[key] for key in sorted(chosen)]
+
+
+def _translation_key(source: Source) -> str:
+    return f"{source.folder}/{source.stem}"
+
+
+def resolve_page(document: Document, config: Config, locales: Locales, locale: Locale, layouts: Layouts) -> Page:
+    """Resolve a document's fields for one locale and place it in the site."""
+    source = document.source
+    fields = _resolve_fields(document, locales, locale)
+    kind = source.kind
+    date = _field_date(fields, "date", document, config) or _file_date(source, config)
+    if kind == "post" and date is None:
+        raise ContentError("a post needs a date: name it YYYY-MM-DD-slug.md or add 'date:'", source.rel, 1)
+    page_id = _page_id(source, fields)
+    dest = locale_prefix(locale.code, locales.default) + _dest_for(page_id)
+    return Page(
+        id=page_id,
+        kind=kind,
+        locale=locale.code,
+        layout=_layout(fields, document, page_id, layouts),
+        title=_title(fields, document),
+        url=url_for_dest(dest, config.base_path),
+        dest=dest,
+        document=document,
+        date=date,
+        updated=_field_date(fields, "updated", document, config),
+        description=_description(fields, document),
+        summary=_summary(fields, document),
+        tags=_tag_refs(fields.get("tags"), config, locales, locale),
+        draft=fields.get("draft") is True,
+        reading_minutes=reading_minutes(document.text, config.words_per_minute),
+        fields=fields,
+        translated=_is_translated(document, locale, locales),
+    )
+
+
+def _resolve_fields(document: Document, locales: Locales, locale: Locale) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for name, value in localize_fields(document.meta, locales).items():
+        try:
+            fields[name] = resolve(value, locale)
+        except MissingTranslation:
+            line = document.meta_lines.get(name) or document.meta_lines.get(name + "s")
+            raise ContentError(
+                f"field '{name}' has no value for locale '{locale.code}' (tried {', '.join(locale.chain)})",
+                document.source.rel,
+                line,
+            ) from None
+    return fields
+
+
+def _is_translated(document: Document, locale: Locale, locales: Locales) -> bool:
+    if locale.code == locales.default or document.source.locale == locale.code:
+        return True
+    title = localize_fields(document.meta, locales).get("title")
+    return title is not None and any(has_own_value(title, code) for code in locale.chain if code != locales.default)
+
+
+def _page_id(source: Source, fields: Mapping[str, Any]) -> str:
+    if source.kind == "post":
+        split = split_post_name(source.stem)
+        slug = str(fields.get("slug") or (split[1] if split else source.stem))
+        return f"blog/{slugify(slug)}"
+    path = f"{source.folder}/{source.stem}".strip("/")
+    if path == "index":
+        return "home"
+    return path.removesuffix("/index")
+
+
+def _dest_for(page_id: str) -> str:
+    if page_id == "home":
+        return "index.html"
+    if page_id == "404":
+        return "404.html"
+    return pretty_dest(page_id)
+
+
+def _layout(fields: Mapping[str, Any], document: Document, page_id: str, layouts: Layouts) -> str:
+    layout = fields.get("layout") or _default_layout(document.source, page_id, layouts)
+    if layout not in layouts.names:
+        known = ", ".join(sorted(layouts.names))
+        raise TemplateError(
+            f"unknown layout '{layout}' (templates/{layout}.html does not exist)",
+            document.source.rel,
+            document.meta_lines.get("layout"),
+            hint=f"known layouts: {known}",
+        )
+    return str(layout)
+
+
+def _default_layout(source: Source, page_id: str, layouts: Layouts) -> str:
+    if source.kind == "post":
+        return "post"
+    if page_id in layouts.names and page_id not in {"base", "post"}:
+        return page_id  # about.md -> about.html, deep-learning.md -> deep-learning.html
+    return "page"
+
+
+def _title(fields: Mapping[str, Any], document: Document) -> str:
+    title = fields.get("title")
+    if title is not None and str(title).strip():
+        return str(title).strip()
+    for heading in document.toc:
+        if heading.level <= 2:
+            return heading.text
+    return document.source.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+def _field_date(fields: Mapping[str, Any], name: str, document: Document, config: Config) -> datetime | None:
+    value = fields.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return parse_date(value, config.zone)
+    except DateFormatError as exc:
+        raise ContentError(f"'{name}' {exc}", document.source.rel, document.meta_lines.get(name)) from None
+
+
+def _file_date(source: Source, config: Config) -> datetime | None:
+    split = split_post_name(source.stem)
+    return parse_date(split[0], config.zone) if split else None
+
+
+def _description(fields: Mapping[str, Any], document: Document) -> str:
+    for name in ("description", "summary", "excerpt"):
+        value = fields.get(name)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    text = plain_text(first_paragraph(document.body)) or document.text
+    return shorten(text, DESCRIPTION_LENGTH)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text at a word boundary, with an ellipsis when it was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.") + "…"
+
+
+def _summary(fields: Mapping[str, Any], document: Document) -> str:
+    if document.summary:
+        return document.summary
+    return first_paragraph(document.body) if not document.is_template else ""
+
+
+def _tag_refs(value: Any, config: Config, locales: Locales, locale: Locale) -> tuple[TagRef, ...]:
+    names = split_tags(value)
+    prefix = locale_prefix(locale.code, locales.default)
+    return tuple(
+        TagRef(name, slugify(name), url_for_dest(f"{prefix}blog/tags/{slugify(name)}/index.html", config.base_path))
+        for name in names
+    )
+
+
+def split_tags(value: Any) -> tuple[str, ...]:
+    """Read tags written as a list or as a space-separated string; keep the first spelling."""
+    if value is None:
+        return ()
+    items: Iterable[Any] = value.split() if isinstance(value, str) else value
+    seen: dict[str, str] = {}
+    for item in items:
+        name = str(item).strip()
+        if name and slugify(name) not in seen:
+            seen[slugify(name)] = name
+    return tuple(seen.values())
+
+
+def reading_minutes(text: str, words_per_minute: int) -> int:
+    """Estimate reading time; CJK characters and Hangul syllables count as half a word each."""
+    cjk = len(_CJK.findall(text))
+    words = len(_CJK.sub(" ", text).split())
+    return max(1, math.ceil((words + cjk / 2) / words_per_minute))
+
+
+def _is_published(page: Page, config: Config) -> bool:
+    if config.drafts:
+        return True
+    if page.draft:
+        return False
+    return page.kind != "post" or page.date is None or page.date <= config.now
+
+
+def _tags(posts: Sequence[Page], config: Config, locales: Locales, locale: Locale) -> tuple[Tag, ...]:
+    by_slug: dict[str, tuple[str, str, list[Page]]] = {}
+    for post in posts:
+        for ref in post.tags:
+            entry = by_slug.setdefault(ref.slug, (ref.name, ref.url, []))
+            entry[2].append(post)
+    return tuple(
+        Tag(name, slug, url, tuple(tagged)) for slug, (name, url, tagged) in sorted(by_slug.items())
+    )
+
+
+def paginate(posts: Sequence[Page], folder: str, config: Config) -> tuple[Listing, ...]:
+    """Cut a post list into listing pages: folder/, folder/page/2/, …"""
+    size = config.posts_per_page
+    count = max(1, math.ceil(len(posts) / size))
+    dests = [pretty_dest(folder if n == 1 else f"{folder}/page/{n}") for n in range(1, count + 1)]
+    urls = [url_for_dest(dest, config.base_path) for dest in dests]
+    return tuple(
+        Listing(
+            number=n,
+            count=count,
+            posts=tuple(posts[(n - 1) * size : n * size]),
+            url=urls[n - 1],
+            dest=dests[n - 1],
+            previous_url=urls[n - 2] if n > 1 else "",
+            next_url=urls[n] if n < count else "",
+        )
+        for n in range(1, count + 1)
+    )
+
+
+def _collisions(sites: Iterable[LocaleSite], assets: Sequence[Source]) -> list[Problem]:
+    """Report every output path that two sources would write."""
+    owners: dict[str, list[str]] = {}
+    for site in sites:
+        for page in (*site.pages, *site.posts):
+            owners.setdefault(page.dest, []).append(page.source_rel)
+    for asset in assets:
+        owners.setdefault(asset.content_rel, []).append(asset.rel)
+    return [
+        Problem(f"'{dest}' would be written by {' and '.join(sorted(set(rels)))}", sorted(rels)[0])
+        for dest, rels in sorted(owners.items())
+        if len(set(rels)) > 1
+    ]

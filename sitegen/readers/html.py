@@ -1,0 +1,23 @@
+"""HTML pages: front matter plus a body that may use Jinja expressions such as {{ url('about') }}."""
+
+from __future__ import annotations
+
+from sitegen.config import Config
+from sitegen.frontmatter import parse_front_matter
+from sitegen.markup import plain_text
+from sitegen.model import Document, Source
+from sitegen.readers.markdown import load_text
+
+
+def read(source: Source, config: Config) -> Document:
+    """Read an HTML page; its body is rendered as a template once the site is known."""
+    front = parse_front_matter(load_text(source), source.rel)
+    return Document(
+        source=source,
+        meta=front.data,
+        meta_lines=front.key_lines,
+        body=front.body,
+        body_line=front.body_line,
+        is_template=True,
+        text=plain_text(front.body),
+    )

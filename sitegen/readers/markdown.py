@@ -1,0 +1,43 @@
+"""Markdown pages and posts: front matter plus Python-Markdown."""
+
+from __future__ import annotations
+
+from sitegen.config import Config
+from sitegen.errors import ContentError, Problem, warning
+from sitegen.frontmatter import parse_front_matter
+from sitegen.markup import RenderedMarkdown, plain_text, render_markdown, split_summary
+from sitegen.model import Document, Source
+
+
+def read(source: Source, config: Config) -> Document:
+    """Read a Markdown file into a Document."""
+    front = parse_front_matter(load_text(source), source.rel)
+    rendered = render_markdown(front.body, config.pygments_style)
+    summary, body = split_summary(rendered.html)
+    return Document(
+        source=source,
+        meta=front.data,
+        meta_lines=front.key_lines,
+        body=body,
+        body_line=front.body_line,
+        toc=rendered.toc,
+        summary=summary,
+        text=plain_text(body),
+        warnings=math_warnings(rendered, source.rel, front.body_line),
+    )
+
+
+def load_text(source: Source) -> str:
+    """Read a text file as UTF-8, naming the file when it is not."""
+    try:
+        return source.path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(f"not UTF-8 text (byte {exc.start})", source.rel) from exc
+
+
+def math_warnings(rendered: RenderedMarkdown, rel: str, first_line: int) -> tuple[Problem, ...]:
+    """Turn math conversion failures into warnings at their lines in the file."""
+    return tuple(
+        warning(failure.message, rel, first_line + failure.line)
+        for failure in rendered.math_failures
+    )

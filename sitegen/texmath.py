@@ -1,0 +1,199 @@
+"""Find TeX math in Markdown source before Markdown runs, and turn it into MathML.
+
+Left to Python-Markdown, `_` inside `$$…$$` becomes `<em>`, `{…}` is eaten by
+attribute lists and `\\`, `\{` lose their backslash (issue 2). So every math
+span is cut out first, replaced by a token that Markdown leaves alone, and the
+MathML is put back into the finished HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import latex2mathml.converter
+
+TOKEN_FORMAT = "zzmath{:d}zz"
+TOKEN = re.compile(r"zzmath(\d+)zz")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
+
+
+@dataclass(frozen=True, slots=True)
+class MathSpan:
+    """One math expression found in the source."""
+
+    tex: str  # the TeX between the delimiters
+    display: bool
+    source: str  # the expression with its delimiters, as written
+    line: int  # 0-based line in the scanned text where it starts
+
+
+@dataclass(frozen=True, slots=True)
+class MathFailure:
+    """An expression that could not be converted; it stays visible as TeX."""
+
+    line: int
+    message: str
+
+
+def extract_math(text: str) -> tuple[str, list[MathSpan]]:
+    """Replace each math expression outside code with a token; return the text and the spans."""
+    spans: list[MathSpan] = []
+    out: list[str] = []
+    chunk: list[str] = []
+    chunk_start = 0
+    fence: str | None = None
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None and match:
+            out.append(_scan(("".join(chunk)), chunk_start, spans))
+            chunk, fence = [], match.group(1)
+            out.append(line)
+        elif fence is not None:
+            out.append(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not line.strip().strip(fence[0]):
+                fence, chunk_start = None, number + 1
+        else:
+            if not chunk:
+                chunk_start = number
+            chunk.append(line)
+    out.append(_scan("".join(chunk), chunk_start, spans))
+    return "".join(out), spans
+
+
+def _scan(text: str, first_line: int, spans: list[MathSpan]) -> str:
+    """Tokenise math in a stretch of Markdown with no fenced code in it."""
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        found = _match_at(text, i)
+        if found is None:
+            step = _skip_code_span(text, i) if text[i] == "`" else i + 1
+            if text[i] == "\\" and i + 1 < n and text[i + 1] == "$":
+                out.append("$")
+                i += 2
+                continue
+            out.append(text[i:step])
+            i = step
+            continue
+        end, tex, display = found
+        line = first_line + text.count("\n", 0, i)
+        out.append(TOKEN_FORMAT.format(len(spans)))
+        spans.append(MathSpan(tex, display, text[i:end], line))
+        i = end
+    return "".join(out)
+
+
+def _match_at(text: str, i: int) -> tuple[int, str, bool] | None:
+    """Return (end, tex, display) when a math expression starts at `i`."""
+    char = text[i]
+    if char == "$":
+        if text.startswith("$$", i):
+            return _delimited(text, i, "$$", "$$", display=_stands_alone(text, i))
+        return _single_dollar(text, i)
+    if char != "\\":
+        return None
+    if text.startswith("\\(", i):
+        return _delimited(text, i, "\\(", "\\)", display=False)
+    if text.startswith("\\[", i):
+        return _delimited(text, i, "\\[", "\\]", display=True)
+    begin = _BEGIN.match(text, i)
+    if begin and _at_line_start(text, i):
+        closing = f"\\end{{{begin.group(1)}}}"
+        end = text.find(closing, begin.end())
+        if end != -1:
+            stop = end + len(closing)
+            return stop, text[i:stop], True
+    return None
+
+
+def _delimited(text: str, i: int, opening: str, closing: str, *, display: bool) -> tuple[int, str, bool] | None:
+    start = i + len(opening)
+    end = start
+    while True:
+        end = text.find(closing, end)
+        if end == -1:
+            return None
+        if text[end - 1] != "\\" or closing.startswith("\\"):
+            break
+        end += 1
+    tex = text[start:end]
+    if not tex.strip() or "\n\n" in tex.strip("\n"):
+        return None
+    return end + len(closing), tex.strip(), display
+
+
+def _single_dollar(text: str, i: int) -> tuple[int, str, bool] | None:
+    """Inline `$…$`: no space after the opening nor before the closing, no digit after it."""
+    if i + 1 >= len(text) or text[i + 1].isspace() or (i > 0 and text[i - 1] == "\\"):
+        return None
+    j = i + 1
+    while j < len(text):
+        char = text[j]
+        if char == "\\":
+            j += 2
+            continue
+        if char == "\n" and text.startswith("\n", j + 1):
+            return None
+        if char == "$":
+            if text[j - 1].isspace() or (j + 1 < len(text) and text[j + 1].isdigit()):
+                return None
+            return j + 1, text[i + 1 : j], False
+        j += 1
+    return None
+
+
+def _stands_alone(text: str, i: int) -> bool:
+    """Tell whether `$$…$$` starting at `i` begins its own line (kramdown: then it is display)."""
+    return _at_line_start(text, i)
+
+
+def _at_line_start(text: str, i: int) -> bool:
+    line_start = text.rfind("\n", 0, i) + 1
+    return not text[line_start:i].strip(" \t>")
+
+
+def _skip_code_span(text: str, i: int) -> int:
+    """Return the index after a backtick code span starting at `i` (or after the run)."""
+    run = i
+    while run < len(text) and text[run] == "`":
+        run += 1
+    ticks = text[i:run]
+    close = text.find(ticks, run)
+    while close != -1 and (close + len(ticks) < len(text) and text[close + len(ticks)] == "`"):
+        close = text.find(ticks, close + len(ticks) + 1)
+    if close == -1:
+        return run
+    return close + len(ticks)
+
+
+def render_math(span: MathSpan) -> tuple[str, MathFailure | None]:
+    """Convert one expression to MathML; on failure keep the TeX visible and say why."""
+    try:
+        mathml = latex2mathml.converter.convert(span.tex, display="block" if span.display else "inline")
+    except Exception as exc:  # latex2mathml raises bare Exception subclasses of many kinds
+        reason = str(exc) or type(exc).__name__
+        shown = html.escape(span.source)
+        tag = "pre" if span.display else "code"
+        return f'<{tag} class="math-tex">{shown}</{tag}>', MathFailure(span.line, f"math could not be converted ({reason}): {span.source[:60]}")
+    return mathml, None
+
+
+def restore_math(html_text: str, rendered: list[str]) -> str:
+    """Put rendered math back in place of its tokens; a display block drops its wrapping <p>."""
+    def alone(match: re.Match[str]) -> str:
+        math = rendered[int(match.group(1))]
+        return math if 'display="block"' in math[:80] or math.startswith("<pre") else match.group(0)
+
+    html_text = re.sub(r"<p>zzmath(\d+)zz</p>", alone, html_text)
+    return TOKEN.sub(lambda match: rendered[int(match.group(1))], html_text)
+
+
+def untokenize(text: str, spans: list[MathSpan]) -> str:
+    """Put the TeX source back in place of tokens (for plain-text uses such as heading names)."""
+    replace: Callable[[re.Match[str]], str] = lambda m: spans[int(m.group(1))].source
+    return TOKEN.sub(replace, text)
