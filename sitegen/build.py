@@ -11,7 +11,9 @@ from pathlib import Path
 from sitegen.config import Config
 from sitegen.discover import discover_sources
 from sitegen.errors import Problem, SitegenError
-from sitegen.highlight import render_pygments_css
+from sitegen.feeds import feed_dests, render_feeds
+from sitegen.highlight import CSS_DEST, render_pygments_css
+from sitegen.sitemap import render_site_files
 from sitegen.index import Layouts, build_site
 from sitegen.locales import Locales, load_locales
 from sitegen.model import Document, Output, Source
@@ -55,9 +57,10 @@ def build(config: Config, *, output: Path | None = None) -> BuildReport:
     # Resolve each document per locale and index posts, tags and listings.
     site = build_site(documents, assets, config, locales, layouts)
     # Render every page, then the files copied as they are.
-    extras = (render_pygments_css(config),)
-    rendered = render_site(site, config, locales, make_environment(config), [o.dest for o in extras])
-    outputs = (*rendered.outputs, *extras, *render_assets(site.assets))
+    generated = (CSS_DEST, *feed_dests(site, config, locales))
+    rendered = render_site(site, config, locales, make_environment(config), generated)
+    outputs = (*rendered.outputs, render_pygments_css(config), *render_feeds(site, config, locales))
+    outputs += (*render_site_files(site, outputs, config, locales), *render_assets(site.assets))
     warnings = (*site.warnings, *rendered.warnings)
     _stop_on_strict(config, warnings)
     # Swap the complete new tree in.

@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_build(commands, common)
     _add_new(commands, common)
+    _add_serve(commands, common)
+    _add_deploy(commands, common)
+    _add_check(commands, common)
     return parser
 
 
@@ -68,6 +71,30 @@ def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
     new.add_argument("kind", choices=["post"], help="what to create")
     new.add_argument("title", help="the post's title")
     new.set_defaults(run=run_new)
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from sitegen import serve
+
+    parser = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
+    serve.add_arguments(parser)
+    parser.set_defaults(run=serve.run)
+
+
+def _add_deploy(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from sitegen import deploy
+
+    parser = commands.add_parser("deploy", parents=[common], help="build and publish to a gh-pages branch")
+    deploy.add_arguments(parser)
+    parser.set_defaults(run=deploy.run)
+
+
+def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    from sitegen import check
+
+    parser = commands.add_parser("check", parents=[common], help="check links, titles, feeds and sitemap of the built site")
+    check.add_arguments(parser)
+    parser.set_defaults(run=check.run)
 
 
 def build_time() -> datetime:

@@ -62,7 +62,17 @@ def rewrite_links(body: str, page: Page, table: LinkTable, source_text: str) -> 
     return _LINK.sub(replace, body), tuple(problems)
 
 
+ATTACHMENT = "attachment:"
+
+
+def attachment_dest(page: Page, name: str) -> str:
+    """Return where a reader-made file of a page is written: beside the page's index.html."""
+    return page.dest.rpartition("/")[0] + "/" + name if "/" in page.dest else name
+
+
 def _rewrite(target: str, page: Page, table: LinkTable) -> str | None:
+    if target.startswith(ATTACHMENT):
+        return page.url.rpartition("/")[0] + "/" + quote(target[len(ATTACHMENT) :])
     if not target or target.startswith(("#", "?")) or is_external(target):
         return target
     if target.startswith("/"):

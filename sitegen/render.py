@@ -13,7 +13,9 @@ from markupsafe import Markup
 
 from sitegen.config import Config
 from sitegen.errors import Problem, SitegenError, TemplateError
-from sitegen.links import LinkTable, rewrite_links
+from urllib.parse import quote
+
+from sitegen.links import ATTACHMENT, LinkTable, attachment_dest, rewrite_links
 from sitegen.locales import Locale, Locales
 from sitegen.model import Listing, LocaleSite, Output, Page, Site, Source, Tag
 from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
@@ -124,6 +126,9 @@ class SiteContext:
         """Yield every output of this locale with the warnings met while rendering it."""
         for page in (*self.site.pages, *self.site.posts):
             yield self.render_page(page)
+            for attachment in page.document.attachments:
+                dest = attachment_dest(page, attachment.name)
+                yield Output(dest, attachment.data, frozenset({page.source_rel})), ()
         for listing in self.site.blog:
             yield self._render("blog.html", listing.dest, {"listing": listing, "tag": None}), ()
         yield self._render("tags.html", self._tags_dest(), {"tags": self.site.tags}), ()
@@ -143,8 +148,25 @@ class SiteContext:
         body, problems = rewrite_links(body, page, self.links, source_text)
         summary, _ = rewrite_links(page.summary, page, self.links, source_text)
         page = replace(page, summary=summary)
-        extra = {"page": page, "content": Markup(body), **self._neighbours(page)}
+        extra = {
+            "page": page,
+            "content": Markup(body),
+            "source_links": self._source_links(page),
+            **self._neighbours(page),
+        }
         return self._render(f"{page.layout}.html", page.dest, extra, page), problems
+
+    def _source_links(self, page: Page) -> list[tuple[str, str]]:
+        """Resolve the links a reader made (notebook download, Colab, Binder): (UI string key, URL)."""
+        return [
+            (key, self.url_for_link(page, href)) for key, href in sorted(page.document.extra_links.items())
+        ]
+
+    def url_for_link(self, page: Page, href: str) -> str:
+        """Resolve one link a reader made: an attachment of the page or an external URL."""
+        if href.startswith(ATTACHMENT):
+            return page.url + quote(href[len(ATTACHMENT) :])
+        return href
 
     def _body(self, page: Page) -> str:
         if not page.document.is_template:
