@@ -16,8 +16,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
+# BASE_URL overrides base_url, e.g. for a project site: make build BASE_URL=https://user.github.io/portfolio/
 build: install
-	$(SITEGEN) build
+	$(SITEGEN) build $(if $(BASE_URL),--base-url $(BASE_URL))
 
 serve: install
 	$(SITEGEN) serve

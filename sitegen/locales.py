@@ -120,7 +120,7 @@ def load_locales(root: Path) -> Locales:
     rel = LOCALES_FILE
     if not path.exists():
         path, rel = BUILTIN_LOCALES, "(built-in locales.yaml)"
-    loaded = parse_yaml(path.read_text(encoding="utf-8"), rel)
+    loaded = parse_yaml(path.read_text(encoding="utf-8"), rel, error=ConfigError)
     return parse_locales(loaded.data, rel, loaded.key_lines)
 
 

@@ -20,6 +20,7 @@ from sitegen.urls import slugify
 
 MORE_MARKER = "<!--more-->"
 _TAGS = re.compile(r"<[^>]+>")
+_MATH = re.compile(r'<math\b(?:[^>]*\balttext="([^"]*)")?[^>]*>.*?</math>', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,5 +142,5 @@ def first_paragraph(body: str) -> str:
 
 def plain_text(body: str) -> str:
     """Strip tags from HTML (math, code and all) and fold white space."""
-    without_math = re.sub(r"<math.*?</math>", " ", body, flags=re.DOTALL)
+    without_math = _MATH.sub(lambda m: f" {m.group(1) or ''} ", body)
     return " ".join(html.unescape(_TAGS.sub(" ", without_math)).split())

@@ -1,4 +1,4 @@
-"""Find TeX math in Markdown source before Markdown runs, and turn it into MathML.
+r"""Find TeX math in Markdown source before Markdown runs, and turn it into MathML.
 
 Left to Python-Markdown, `_` inside `$$…$$` becomes `<em>`, `{…}` is eaten by
 attribute lists and `\\`, `\{` lose their backslash (issue 2). So every math
@@ -180,14 +180,21 @@ def render_math(span: MathSpan) -> tuple[str, MathFailure | None]:
         shown = html.escape(span.source)
         tag = "pre" if span.display else "code"
         return f'<{tag} class="math-tex">{shown}</{tag}>', MathFailure(span.line, f"math could not be converted ({reason}): {span.source[:60]}")
-    return mathml, None
+    return _with_alttext(mathml, span.tex), None
+
+
+def _with_alttext(mathml: str, tex: str) -> str:
+    """Keep the TeX as alttext: read by assistive tools, and used for plain-text summaries."""
+    alt = html.escape(" ".join(tex.split()), quote=True)
+    return mathml.replace("<math ", f'<math alttext="{alt}" ', 1)
 
 
 def restore_math(html_text: str, rendered: list[str]) -> str:
     """Put rendered math back in place of its tokens; a display block drops its wrapping <p>."""
     def alone(match: re.Match[str]) -> str:
         math = rendered[int(match.group(1))]
-        return math if 'display="block"' in math[:80] or math.startswith("<pre") else match.group(0)
+        opening = math.partition(">")[0]
+        return math if 'display="block"' in opening or math.startswith("<pre") else match.group(0)
 
     html_text = re.sub(r"<p>zzmath(\d+)zz</p>", alone, html_text)
     return TOKEN.sub(lambda match: rendered[int(match.group(1))], html_text)

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from sitegen.errors import SitegenError
+from sitegen.errors import ContentError, SitegenError
 
 
 class _TextSafeLoader(yaml.SafeLoader):
@@ -40,16 +40,18 @@ class LoadedYaml:
     key_lines: Mapping[str, int]
 
 
-def parse_yaml(text: str, rel: str, first_line: int = 1) -> LoadedYaml:
+def parse_yaml(
+    text: str, rel: str, first_line: int = 1, error: type[SitegenError] = ContentError
+) -> LoadedYaml:
     """Parse YAML text that starts at `first_line` of file `rel`; errors carry file positions."""
     loader = _TextSafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        raise _located_error(exc, rel, first_line) from exc
+        raise _located_error(exc, rel, first_line, error) from exc
     except yaml.YAMLError as exc:
-        raise SitegenError(f"invalid YAML: {exc}", rel, first_line) from exc
+        raise error(f"invalid YAML: {exc}", rel, first_line) from exc
     finally:
         loader.dispose()
     return LoadedYaml(data, _top_level_key_lines(node, first_line))
@@ -65,11 +67,13 @@ def _top_level_key_lines(node: yaml.Node | None, first_line: int) -> dict[str, i
     }
 
 
-def _located_error(exc: yaml.MarkedYAMLError, rel: str, first_line: int) -> SitegenError:
+def _located_error(
+    exc: yaml.MarkedYAMLError, rel: str, first_line: int, error: type[SitegenError]
+) -> SitegenError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
     if exc.context and exc.context not in problem:
         problem = f"{exc.context}: {problem}" if "while" not in exc.context else problem
     line = mark.line + first_line if mark else first_line
     column = mark.column + 1 if mark else None
-    return SitegenError(f"invalid YAML: {problem}", rel, line, column)
+    return error(f"invalid YAML: {problem}", rel, line, column)
