@@ -125,11 +125,11 @@ def parse_config(table: Mapping[str, Any], root: Path, **overrides: Any) -> Conf
             values[key] = converted
     values.update({k: v for k, v in overrides.items() if v is not None})
     for key in _REQUIRED:
-        if key not in values:
+        if key not in values and key not in table:
             problems.append(Problem(f"missing setting '{key}' in [tool.sitegen]", CONFIG_FILE))
     problems += _check_values(values)
     if problems:
-        raise ConfigError.collect(problems)
+        raise ConfigError.collect(_with_lines(problems, root))
     values["base_url"] = values["base_url"].rstrip("/") + "/"
     return Config(root=root, **values)
 
@@ -170,6 +170,20 @@ def _check_values(values: Mapping[str, Any]) -> list[Problem]:
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(Problem(f"unknown timezone {values['timezone']!r}", CONFIG_FILE, hint="e.g. 'Europe/Paris' or 'UTC'"))
     return problems
+
+
+def _with_lines(problems: list[Problem], root: Path) -> list[Problem]:
+    """Point each problem about a key at the line of pyproject.toml that sets it."""
+    try:
+        lines = (root / CONFIG_FILE).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return problems
+    located = []
+    for problem in problems:
+        key = problem.message.split("'")[1] if problem.message.count("'") >= 2 else ""
+        number = next((n for n, text in enumerate(lines, 1) if key and text.strip().startswith(f"{key} ")), None)
+        located.append(Problem(problem.message, problem.path, number, hint=problem.hint) if number else problem)
+    return located
 
 
 def _closest(key: str, known: Mapping[str, Any]) -> str | None:

@@ -1,0 +1,54 @@
+"""Settings: every problem reported at once, with the key named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.errors import ConfigError
+
+
+def write(tmp_path: Path, table: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.sitegen]\n" + table, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_valid_table(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, 'title = "T"\nauthor = "A"\nbase_url = "https://u.github.io/portfolio"\nmenu = ["about"]\n'))
+    assert config.base_url == "https://u.github.io/portfolio/"
+    assert config.base_path == "/portfolio/"
+    assert config.menu == ("about",)
+    assert config.posts_per_page == 10
+
+
+def test_every_problem_is_reported_together(tmp_path: Path) -> None:
+    root = write(tmp_path, 'title = 3\nbase_url = "example.org"\npost_per_page = 5\nposts_per_page = "ten"\ntimezone = "Mars/Base"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert caught.value.format().splitlines() == [
+        "pyproject.toml:2: error: setting 'title' must be a string, got int 3",
+        "pyproject.toml:4: error: unknown setting 'post_per_page'",
+        "  hint: did you mean 'posts_per_page'?",
+        "pyproject.toml:5: error: setting 'posts_per_page' must be an integer, got str 'ten'",
+        "pyproject.toml: error: missing setting 'author' in [tool.sitegen]",
+        "pyproject.toml:3: error: 'base_url' must be an absolute http(s) URL, got 'example.org'",
+        "pyproject.toml: error: unknown timezone 'Mars/Base'",
+        "  hint: e.g. 'Europe/Paris' or 'UTC'",
+    ]
+
+
+def test_missing_table_and_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no pyproject.toml here"):
+        load_config(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"no \[tool.sitegen\] table"):
+        load_config(tmp_path)
+
+
+def test_command_line_overrides_win(tmp_path: Path) -> None:
+    root = write(tmp_path, 'title = "T"\nauthor = "A"\nbase_url = "https://example.org/"\n')
+    config = load_config(root, base_url="https://u.github.io/p/", drafts=True)
+    assert config.base_path == "/p/"
+    assert config.drafts is True
