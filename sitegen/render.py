@@ -132,6 +132,9 @@ class SiteContext:
         for listing in self.site.blog:
             yield self._render("blog.html", listing.dest, {"listing": listing, "tag": None}), ()
         yield self._render("tags.html", self._tags_dest(), {"tags": self.site.tags}), ()
+        if not any(p.id == "home" for p in self.site.pages):
+            home = locale_prefix(self.locale.code, self.locales.default) + "index.html"
+            yield self._render("home.html", home, {"content": Markup("")}), ()
         for tag in self.site.tags:
             for listing in self.site.tag_listings[tag.slug]:
                 yield self._render("tag.html", listing.dest, {"listing": listing, "tag": tag}), ()
