@@ -1,14 +1,104 @@
-"""sitemap.xml, robots.txt, .nojekyll and CNAME (to be written)."""
+"""The files a published site needs besides its pages: sitemap.xml, robots.txt, .nojekyll and CNAME."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from sitegen.config import Config
+from sitegen.errors import ConfigError
+from sitegen.feeds import format_time, newest_time
 from sitegen.locales import Locales
-from sitegen.model import Output, Site
+from sitegen.model import LocaleSite, Output, Site
+from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
+
+log = logging.getLogger(__name__)
+
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NOT_FOUND_DEST = "404.html"
+# A host name as GitHub Pages takes it in CNAME: labels of letters, digits and hyphens.
+_DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$")
 
 
 def render_site_files(site: Site, pages: Sequence[Output], config: Config, locales: Locales) -> tuple[Output, ...]:
     """Render the files a published site needs besides its pages."""
-    return ()
+    files = [
+        render_sitemap(site, pages, config, locales),
+        render_robots(config),
+        Output(".nojekyll", b""),  # GitHub Pages: publish the files as they are, no Jekyll
+    ]
+    if config.domain:
+        files.append(render_cname(config.domain))
+    return tuple(files)
+
+
+def render_sitemap(site: Site, pages: Sequence[Output], config: Config, locales: Locales) -> Output:
+    """List every public HTML page (all but 404.html) with the date it last changed, when known."""
+    lastmod = page_dates(site, locales)
+    root = ET.Element("urlset", {"xmlns": SITEMAP})
+    for dest in sorted(o.dest for o in pages if is_public_page(o.dest)):
+        entry = ET.SubElement(root, "url")
+        ET.SubElement(entry, "loc").text = absolute_url(url_for_dest(dest, config.base_path), config.base_url)
+        if dest in lastmod:
+            ET.SubElement(entry, "lastmod").text = format_time(lastmod[dest])
+    ET.indent(root, space="  ")
+    data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return Output("sitemap.xml", data, frozenset({"config:base_url"}))
+
+
+def is_public_page(dest: str) -> bool:
+    """Tell whether an output is an HTML page search engines should list."""
+    return dest.endswith(".html") and dest != NOT_FOUND_DEST
+
+
+def page_dates(site: Site, locales: Locales) -> dict[str, datetime]:
+    """Map each page's dest to when it last changed: its own date, or its newest post for listings."""
+    dates: dict[str, datetime] = {}
+    for locale_site in site.locales.values():
+        dates.update(_locale_dates(locale_site, locales))
+    return dates
+
+
+def _locale_dates(site: LocaleSite, locales: Locales) -> Iterator[tuple[str, datetime]]:
+    prefix = locale_prefix(site.locale, locales.default)
+    if site.posts:
+        newest = newest_time(site.posts)
+        yield prefix + "index.html", newest  # the home page shows the latest posts
+        yield pretty_dest(prefix + "blog/tags"), newest
+        for listing in site.blog:
+            yield listing.dest, newest  # every listing page shifts when a post is added
+        for tag in site.tags:
+            for listing in site.tag_listings.get(tag.slug, ()):
+                yield listing.dest, newest_time(tag.posts)
+    for page in (*site.pages, *site.posts):  # a page's own date wins
+        changed = page.updated or page.date
+        if changed:
+            yield page.dest, changed
+
+
+def render_robots(config: Config) -> Output:
+    """Allow every crawler and name the sitemap."""
+    sitemap = absolute_url(url_for_dest("sitemap.xml", config.base_path), config.base_url)
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"
+    return Output("robots.txt", text.encode("utf-8"), frozenset({"config:base_url"}))
+
+
+def render_cname(domain: str) -> Output:
+    """Write the custom domain GitHub Pages serves the site under."""
+    if not _DOMAIN.match(domain):
+        raise ConfigError(
+            f"setting 'domain' must be a host name like 'www.example.com', got {domain!r}",
+            "pyproject.toml",
+            hint="leave out the scheme and the path",
+        )
+    return Output("CNAME", f"{domain}\n".encode("ascii"), frozenset({"config:domain"}))
+
+
+def sitemap_locations(data: bytes) -> list[str]:
+    """Return the page URLs a sitemap lists, in order."""
+    root = ET.fromstring(data)
+    return [loc.text or "" for loc in root.iter(f"{{{SITEMAP}}}loc")]
+
