@@ -12,9 +12,10 @@ from typing import Any
 from sitegen.config import Config
 from sitegen.dates import DateFormatError, parse_date
 from sitegen.errors import ContentError, Problem, SitegenError, TemplateError
-from sitegen.locales import Locale, Locales, MissingTranslation, has_own_value, localize_fields, resolve
+from sitegen.locales import Locale, Locales, MissingTranslation, localize_fields, resolve
 from sitegen.markup import first_paragraph, plain_text
 from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
+from sitegen.translations import choose_version, group_translations, translation_key
 from sitegen.urls import locale_prefix, pretty_dest, slugify, split_post_name, url_for_dest
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -48,9 +49,12 @@ def _locale_site(
     documents: Sequence[Document], config: Config, locales: Locales, locale: Locale, layouts: Layouts, problems: list[Problem]
 ) -> LocaleSite:
     pages: list[Page] = []
-    for document in _documents_for(documents, locale.code, locales):
+    for versions in group_translations(documents):
+        choice = choose_version(versions, locale, locales)
+        if choice is None:
+            continue
         try:
-            page = resolve_page(document, config, locales, locale, layouts)
+            page = resolve_page(choice.document, config, locales, locale, layouts, written_in=choice.written_in)
         except SitegenError as error:
             problems.extend(error.problems)
             continue
@@ -69,32 +73,24 @@ def _locale_site(
     )
 
 
-def _documents_for(documents: Sequence[Document], code: str, locales: Locales) -> list[Document]:
-    """Pick each document's version for a locale: its translation file if there is one."""
-    chosen: dict[str, Document] = {}
-    for document in documents:
-        key = _translation_key(document.source)
-        if document.source.locale and document.source.locale != code:
-            continue
-        if document.source.locale == code or key not in chosen:
-            chosen[key] = document
-    return [chosen[key] for key in sorted(chosen)]
+def resolve_page(
+    document: Document, config: Config, locales: Locales, locale: Locale, layouts: Layouts, *, written_in: str = ""
+) -> Page:
+    """Resolve a document's fields for one locale and place it in the site.
 
-
-def _translation_key(source: Source) -> str:
-    return f"{source.folder}/{source.stem}"
-
-
-def resolve_page(document: Document, config: Config, locales: Locales, locale: Locale, layouts: Layouts) -> Page:
-    """Resolve a document's fields for one locale and place it in the site."""
+    A page written in the default locale only is listed in other locales with
+    its fallback text, but it links to the one page that exists (issue 6).
+    """
     source = document.source
+    translated = locale.code == locales.default or (written_in or locale.code) != locales.default
+    place = locale.code if translated else locales.default
     fields = _resolve_fields(document, locales, locale)
     kind = source.kind
     date = _field_date(fields, "date", document, config) or _file_date(source, config)
     if kind == "post" and date is None:
         raise ContentError("a post needs a date: name it YYYY-MM-DD-slug.md or add 'date:'", source.rel, 1)
     page_id = _page_id(source, fields)
-    dest = locale_prefix(locale.code, locales.default) + _dest_for(page_id)
+    dest = locale_prefix(place, locales.default) + _dest_for(page_id)
     return Page(
         id=page_id,
         kind=kind,
@@ -112,7 +108,9 @@ def resolve_page(document: Document, config: Config, locales: Locales, locale: L
         draft=fields.get("draft") is True,
         reading_minutes=reading_minutes(document.text, config.words_per_minute),
         fields=fields,
-        translated=_is_translated(document, locale, locales),
+        translated=translated,
+        key=translation_key(source),
+        language=written_in or locale.code,
     )
 
 
@@ -129,13 +127,6 @@ def _resolve_fields(document: Document, locales: Locales, locale: Locale) -> dic
                 line,
             ) from None
     return fields
-
-
-def _is_translated(document: Document, locale: Locale, locales: Locales) -> bool:
-    if locale.code == locales.default or document.source.locale == locale.code:
-        return True
-    title = localize_fields(document.meta, locales).get("title")
-    return title is not None and any(has_own_value(title, code) for code in locale.chain if code != locales.default)
 
 
 def _page_id(source: Source, fields: Mapping[str, Any]) -> str:
@@ -299,7 +290,8 @@ def _collisions(sites: Iterable[LocaleSite], assets: Sequence[Source]) -> list[P
     owners: dict[str, list[str]] = {}
     for site in sites:
         for page in (*site.pages, *site.posts):
-            owners.setdefault(page.dest, []).append(page.source_rel)
+            if page.translated:
+                owners.setdefault(page.dest, []).append(page.source_rel)
     for asset in assets:
         owners.setdefault(asset.content_rel, []).append(asset.rel)
     return [

@@ -101,7 +101,9 @@ class Page:
     draft: bool = False
     reading_minutes: int = 1
     fields: Mapping[str, Any] = field(default_factory=dict)  # every front-matter field, resolved
-    translated: bool = True  # False: shown in this locale with its fallback text
+    translated: bool = True  # False: listed in this locale with fallback text, published in another
+    key: str = ""  # translation group: the same page in every locale shares it
+    language: str = ""  # the locale its text is written in
 
     @property
     def source_rel(self) -> str:
@@ -140,8 +142,8 @@ class LocaleSite:
     """Everything one locale of the site shows."""
 
     locale: str
-    pages: tuple[Page, ...]  # ordinary pages (about, deep-learning, home)
-    posts: tuple[Page, ...]  # published posts, newest first
+    pages: tuple[Page, ...]  # ordinary pages (about, deep-learning, home), untranslated ones included
+    posts: tuple[Page, ...]  # published posts, newest first, untranslated ones included
     tags: tuple[Tag, ...]  # sorted by name
     blog: tuple[Listing, ...]
     tag_listings: Mapping[str, tuple[Listing, ...]]  # tag slug -> its listing pages
@@ -154,6 +156,15 @@ class Site:
     locales: Mapping[str, LocaleSite]
     assets: tuple[Source, ...]  # files copied as they are (content assets and static/)
     warnings: tuple[Problem, ...] = ()
+
+    def alternates(self, key: str) -> dict[str, str]:
+        """Return {locale: url} of every locale that publishes the page with this translation key."""
+        found: dict[str, str] = {}
+        for code, locale_site in self.locales.items():
+            for page in (*locale_site.pages, *locale_site.posts):
+                if page.key == key and page.translated:
+                    found[code] = page.url
+        return found
 
 
 @dataclass(frozen=True, slots=True)
