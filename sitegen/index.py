@@ -40,7 +40,7 @@ def build_site(
     }
     problems += _collisions(sites.values(), assets)
     if problems:
-        raise SitegenError.collect(problems)
+        raise SitegenError.collect(_one_per_place(problems))
     warnings = tuple(w for document in documents for w in document.warnings)
     return Site(sites, tuple(assets), warnings)
 
@@ -283,6 +283,14 @@ def paginate(posts: Sequence[Page], folder: str, config: Config) -> tuple[Listin
         )
         for n in range(1, count + 1)
     )
+
+
+def _one_per_place(problems: Sequence[Problem]) -> list[Problem]:
+    """Keep the first problem at each file and line: every locale finds the same missing value."""
+    seen: dict[tuple[str | None, int | None], Problem] = {}
+    for problem in problems:
+        seen.setdefault((problem.path, problem.line), problem)
+    return list(seen.values())
 
 
 def _collisions(sites: Iterable[LocaleSite], assets: Sequence[Source]) -> list[Problem]:

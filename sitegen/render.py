@@ -125,6 +125,8 @@ class SiteContext:
     def render_all(self) -> Iterator[tuple[Output, tuple[Problem, ...]]]:
         """Yield every output of this locale with the warnings met while rendering it."""
         for page in (*self.site.pages, *self.site.posts):
+            if not page.translated:
+                continue  # published in another locale; listed here only
             yield self.render_page(page)
             for attachment in page.document.attachments:
                 dest = attachment_dest(page, attachment.name)
@@ -132,7 +134,7 @@ class SiteContext:
         for listing in self.site.blog:
             yield self._render("blog.html", listing.dest, {"listing": listing, "tag": None}), ()
         yield self._render("tags.html", self._tags_dest(), {"tags": self.site.tags}), ()
-        if not any(p.id == "home" for p in self.site.pages):
+        if not any(p.id == "home" and p.translated for p in self.site.pages):
             home = locale_prefix(self.locale.code, self.locales.default) + "index.html"
             yield self._render("home.html", home, {"content": Markup("")}), ()
         for tag in self.site.tags:
@@ -195,7 +197,7 @@ class SiteContext:
     def _render(self, template_name: str, dest: str, extra: Mapping[str, Any], page: Page | None = None) -> Output:
         try:
             template = self.env.get_template(template_name)
-            html = template.render({**self.globals(page), "dest": dest, **extra})
+            html = template.render({**self.globals(page, dest), "dest": dest, **extra})
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(exc.message or "syntax error", f"{self.config.templates_dir}/{exc.name}", exc.lineno) from exc
         except jinja2.TemplateNotFound as exc:
@@ -208,10 +210,27 @@ class SiteContext:
             raise TemplateError(_message(exc) + rendering, where, line) from exc
         return Output(dest, html.encode("utf-8"), frozenset(_deps(page, template_name)))
 
-    def globals(self, page: Page | None) -> dict[str, Any]:
+    def alternates(self, dest: str, page: Page | None) -> list[tuple[Locale, str]]:
+        """Return (locale, url) of this output in every built locale that has it, in build order."""
+        if dest == "404.html":
+            return []
+        if page is not None:
+            found = self.whole.alternates(page.key)
+        else:
+            rest = dest.removeprefix(locale_prefix(self.locale.code, self.locales.default))
+            found = {
+                code: url_for_dest(locale_prefix(code, self.locales.default) + rest, self.config.base_path)
+                for code in self.locales.build
+            }
+        return [(self.locales.get(code), found[code]) for code in self.locales.build if code in found]
+
+    def globals(self, page: Page | None, dest: str = "") -> dict[str, Any]:
         """Return what every template sees: site, locale, text and URL helpers."""
         folder = page.document.source.folder if page else ""
+        alternates = self.alternates(dest or (page.dest if page else ""), page)
         return {
+            "alternates": alternates,
+            "default_locale": self.locales.default_locale,
             "site": self.site_info(),
             "locale": self.locale,
             "locales": self.locales,
