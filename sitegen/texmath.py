@@ -174,13 +174,30 @@ def _skip_code_span(text: str, i: int) -> int:
 def render_math(span: MathSpan) -> tuple[str, MathFailure | None]:
     """Convert one expression to MathML; on failure keep the TeX visible and say why."""
     try:
-        mathml = latex2mathml.converter.convert(span.tex, display="block" if span.display else "inline")
+        mathml = latex2mathml.converter.convert(_portable(span.tex), display="block" if span.display else "inline")
     except Exception as exc:  # latex2mathml raises bare Exception subclasses of many kinds
         reason = str(exc) or type(exc).__name__
         shown = html.escape(span.source)
         tag = "pre" if span.display else "code"
         return f'<{tag} class="math-tex">{shown}</{tag}>', MathFailure(span.line, f"math could not be converted ({reason}): {span.source[:60]}")
     return _with_alttext(mathml, span.tex), None
+
+
+# latex2mathml turns `aligned` into loose `&` symbols, but lays out `split` (the same
+# alignment, one number) as a table.
+_NUMBERING = re.compile(r"\\(?:label\{[^}]*\}|nonumber\b|notag\b)")
+_ENVIRONMENT_ALIASES = {"aligned": "split", "align": "align*", "equation": "split", "equation*": "split"}
+
+
+def _portable(tex: str) -> str:
+    """Rewrite environments latex2mathml mishandles into ones it lays out the same way.
+
+    Equation labels and numbering switches have no meaning without numbered equations, so they go.
+    """
+    tex = _NUMBERING.sub("", tex)
+    for name, alias in _ENVIRONMENT_ALIASES.items():
+        tex = tex.replace(f"\\begin{{{name}}}", f"\\begin{{{alias}}}").replace(f"\\end{{{name}}}", f"\\end{{{alias}}}")
+    return tex
 
 
 def _with_alttext(mathml: str, tex: str) -> str:
