@@ -3,92 +3,173 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.config import Config
+from sitegen.deps import BuildRecord, inputs_fingerprint, load_record, save_record
 from sitegen.discover import discover_sources
 from sitegen.errors import Problem, SitegenError
 from sitegen.feeds import feed_dests, render_feeds
 from sitegen.highlight import CSS_DEST, render_pygments_css
-from sitegen.sitemap import render_site_files
 from sitegen.index import Layouts, build_site
-from sitegen.locales import Locales, load_locales
+from sitegen.links import resolve_site_links
+from sitegen.locales import LOCALES_FILE, Locales, load_locales
 from sitegen.model import Document, Output, Source
 from sitegen.readers import READABLE_SUFFIXES, read_document
-from sitegen.render import available_layouts, make_environment, render_assets, render_site
-from sitegen.write import write_tree
+from sitegen.render import available_layouts, make_environment, plan_site, render_assets, render_jobs
+from sitegen.sitemap import render_site_files
+from sitegen.write import MARKER, check_output_folder, update_tree, write_tree
 
 log = logging.getLogger(__name__)
+
+# Below this many documents a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 24
 
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     """What a build did, for the summary line and for tests."""
 
-    outputs: tuple[Output, ...]
-    written: int  # files written (0 when the output was already up to date)
-    pages: int  # HTML pages among the outputs
-    posts: int
+    written: int  # files written or removed (0 when the output was already up to date)
+    rendered: int  # outputs rendered through templates this time
+    pages: int  # HTML pages in the site
+    posts: int  # published posts, all locales
     warnings: tuple[Problem, ...]
     seconds: float
     output_path: Path
+    outputs: tuple[Output, ...] = ()  # what this build rendered or generated
+    notebooks: int = 0
+    notebooks_cached: int = 0
 
     def summary(self) -> str:
         """Return the one summary line a build prints."""
-        state = "unchanged" if self.written == 0 else f"{self.written} files written"
+        if self.rendered == 0 and self.written == 0 and not self.outputs:
+            return f"Nothing changed: {self.pages} pages in {self.output_path.name}/ ({self.seconds:.2f} s)"
+        state = "nothing changed" if self.written == 0 else f"{self.written} files written"
         warned = f", {len(self.warnings)} warnings" if self.warnings else ""
-        return f"Built {self.pages} pages ({self.posts} posts){warned} in {self.seconds:.2f} s: {state} in {self.output_path.name}/"
+        notebooks = f", {self.notebooks} notebooks, {self.notebooks_cached} from cache" if self.notebooks else ""
+        return (
+            f"Built {self.pages} pages ({self.posts} posts{notebooks}){warned} in {self.seconds:.2f} s: "
+            f"{state} in {self.output_path.name}/"
+        )
 
 
-def build(config: Config, *, output: Path | None = None) -> BuildReport:
-    """Build the whole site into the output folder; on any error the old output stays as it was."""
+def build(config: Config, *, output: Path | None = None, jobs: int | None = None) -> BuildReport:
+    """Build the site into the output folder; on any error the old output stays as it was.
+
+    Only outputs whose inputs changed since the last build into the same folder
+    are rendered again, and only files whose bytes changed are written.
+    """
     started = time.perf_counter()
+    out = (output or config.output_path).resolve()
+    check_output_folder(out, config)
+    # Nothing changed since the last build into this folder: nothing to do.
+    inputs = inputs_fingerprint(input_files(config), config.root, _run_options(config, out))
+    record = load_record(config.cache_path, out) if (out / MARKER).is_file() else None
+    if record and record.inputs == inputs and not _is_due(record, config):
+        return BuildReport(0, 0, _count_pages(record), 0, record.warnings, time.perf_counter() - started, out)
     # Settings and locales first: every later stage reads them.
     locales = load_locales(config.root)
     _check_default_locale(config, locales)
     layouts = Layouts(available_layouts(config))
     # Find every source, then read all of them before anything is written.
     sources = discover_sources(config, READABLE_SUFFIXES, tuple(locales.by_code))
-    documents = read_documents([s for s in sources if s.kind in ("page", "post")], config)
+    documents = read_documents([s for s in sources if s.kind in ("page", "post")], config, jobs)
     assets = tuple(s for s in sources if s.kind in ("asset", "static"))
-    # Resolve each document per locale and index posts, tags and listings.
+    # Resolve each document per locale, index posts, tags and listings, then resolve links.
     site = build_site(documents, assets, config, locales, layouts)
-    # Render every page, then the files copied as they are.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
-    rendered = render_site(site, config, locales, make_environment(config), generated)
-    outputs = (*rendered.outputs, render_pygments_css(config), *render_feeds(site, config, locales))
-    outputs += (*render_site_files(site, outputs, config, locales), *render_assets(site.assets))
-    warnings = (*site.warnings, *rendered.warnings)
+    site, link_warnings = resolve_site_links(site, config, locales, generated)
+    # Render what changed; feeds, sitemap and copied files are made every time (they are cheap).
+    plan = plan_site(site, config, locales, make_environment(config), generated)
+    previous = record.fingerprints if record else {}
+    rendered = render_jobs(plan, previous, present=lambda dest: (out / dest).is_file())
+    extras = (render_pygments_css(config), *render_feeds(site, config, locales))
+    extras += (*render_site_files(site, _planned_pages(rendered.fingerprints), config, locales), *render_assets(assets))
+    warnings = (*site.warnings, *link_warnings, *rendered.warnings)
     _stop_on_strict(config, warnings)
-    # Swap the complete new tree in.
-    out = output or config.output_path
-    written = write_tree(outputs, out, config)
+    # Write: swap a complete new tree in, or update the files that changed.
+    written = _write(rendered.outputs, extras, set(rendered.fingerprints), out, config, record is not None)
+    republish = site.republish_at.isoformat() if site.republish_at else ""
+    save_record(config.cache_path, out, BuildRecord(inputs, rendered.fingerprints, republish, warnings))
     return BuildReport(
-        outputs=tuple(outputs),
         written=written,
-        pages=sum(1 for o in outputs if o.dest.endswith(".html")),
+        rendered=len(rendered.outputs),
+        pages=sum(1 for dest in rendered.fingerprints if dest.endswith(".html")),
         posts=sum(1 for s in site.locales.values() for p in s.posts if p.translated),
         warnings=warnings,
         seconds=time.perf_counter() - started,
         output_path=out,
+        outputs=(*rendered.outputs, *extras),
+        notebooks=sum(1 for d in documents if d.source.suffix == ".ipynb"),
+        notebooks_cached=sum(1 for d in documents if getattr(d, "from_cache", False)),
     )
 
 
-def read_documents(sources: Sequence[Source], config: Config) -> tuple[Document, ...]:
-    """Read every content file; report all files that fail, not just the first."""
-    documents: list[Document] = []
-    problems: list[Problem] = []
-    for source in sources:
-        try:
-            documents.append(read_document(source, config))
-        except SitegenError as error:
-            problems.extend(error.problems)
+def input_files(config: Config) -> Iterator[Path]:
+    """Yield every file a build reads: settings, locales, content, templates and static files."""
+    for name in ("pyproject.toml", LOCALES_FILE):
+        if (config.root / name).is_file():
+            yield config.root / name
+    for folder in (config.content_path, config.templates_path, config.static_path):
+        if folder.is_dir():
+            yield from (path for path in folder.rglob("*") if path.is_file())
+
+
+def read_documents(sources: Sequence[Source], config: Config, jobs: int | None = None) -> tuple[Document, ...]:
+    """Read every content file, on every core for a large site; report all files that fail."""
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(sources) >= PARALLEL_THRESHOLD:
+        chunk = max(1, len(sources) // (workers * 4))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_read_one, sources, [config] * len(sources), chunksize=chunk))
+    else:
+        results = [_read_one(source, config) for source in sources]
+    problems = [problem for result in results if isinstance(result, SitegenError) for problem in result.problems]
     if problems:
         raise SitegenError.collect(problems)
-    return tuple(documents)
+    return tuple(result for result in results if isinstance(result, Document))
+
+
+def _read_one(source: Source, config: Config) -> Document | SitegenError:
+    """Read one file; a user mistake comes back as a value so every file gets read."""
+    try:
+        return read_document(source, config)
+    except SitegenError as error:
+        return error
+
+
+def _write(
+    rendered: Sequence[Output], extras: Sequence[Output], planned: set[str], out: Path, config: Config, incremental: bool
+) -> int:
+    if incremental:
+        return update_tree((*rendered, *extras), planned | {o.dest for o in extras}, out)
+    return write_tree((*rendered, *extras), out, config)
+
+
+def _planned_pages(fingerprints: dict[str, str] | object) -> list[Output]:
+    return [Output(dest, b"") for dest in sorted(fingerprints) if dest.endswith(".html")]  # type: ignore[attr-defined]
+
+
+def _run_options(config: Config, out: Path) -> tuple[object, ...]:
+    """The options of a run that change its output besides the files."""
+    return (config.drafts, config.strict, config.base_url, str(out))
+
+
+def _is_due(record: BuildRecord, config: Config) -> bool:
+    """Tell whether a future-dated post has become due since the recorded build."""
+    from datetime import datetime
+
+    return bool(record.republish_at) and datetime.fromisoformat(record.republish_at) <= config.now
+
+
+def _count_pages(record: BuildRecord) -> int:
+    return sum(1 for dest in record.fingerprints if dest.endswith(".html"))
 
 
 def _check_default_locale(config: Config, locales: Locales) -> None:

@@ -42,7 +42,33 @@ def build_site(
     if problems:
         raise SitegenError.collect(_one_per_place(problems))
     warnings = tuple(w for document in documents for w in document.warnings)
-    return Site(sites, tuple(assets), warnings)
+    return Site(sites, tuple(assets), warnings, _translations(sites), _next_due(documents, config))
+
+
+def _translations(sites: Mapping[str, LocaleSite]) -> dict[str, dict[str, str]]:
+    """Map each translation key to the URL of every locale that publishes it."""
+    found: dict[str, dict[str, str]] = {}
+    for code, locale_site in sites.items():
+        for page in (*locale_site.pages, *locale_site.posts):
+            if page.translated:
+                found.setdefault(page.key, {})[code] = page.url
+    return found
+
+
+def _next_due(documents: Sequence[Document], config: Config) -> datetime | None:
+    """Return the earliest date of a post still in the future: the site changes then."""
+    if config.drafts:
+        return None
+    due = [date for document in documents if (date := _publication(document, config)) and date > config.now]
+    return min(due, default=None)
+
+
+def _publication(document: Document, config: Config) -> datetime | None:
+    try:
+        value = document.meta.get("date")
+        return parse_date(value, config.zone) if value else _file_date(document.source, config)
+    except DateFormatError:
+        return None  # reported where the page is resolved
 
 
 def _locale_site(
@@ -102,7 +128,7 @@ def resolve_page(
         document=document,
         date=date,
         updated=_field_date(fields, "updated", document, config),
-        description=_description(fields, document),
+        description=_description(fields, document, config),
         summary=_summary(fields, document),
         tags=_tag_refs(fields.get("tags"), config, locales, locale),
         draft=fields.get("draft") is True,
@@ -194,13 +220,13 @@ def _file_date(source: Source, config: Config) -> datetime | None:
     return parse_date(split[0], config.zone) if split else None
 
 
-def _description(fields: Mapping[str, Any], document: Document) -> str:
+def _description(fields: Mapping[str, Any], document: Document, config: Config) -> str:
     for name in ("description", "summary", "excerpt"):
         value = fields.get(name)
         if isinstance(value, str) and value.strip():
             return " ".join(value.split())
     text = plain_text(first_paragraph(document.body)) or document.text
-    return shorten(text, DESCRIPTION_LENGTH)
+    return shorten(text, DESCRIPTION_LENGTH) or config.description
 
 
 def shorten(text: str, limit: int) -> str:

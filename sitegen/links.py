@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
+from sitegen.config import Config
 from sitegen.errors import Problem, warning
-from sitegen.model import Page
-from sitegen.urls import is_external, join_rel, rebase_root_relative
+from sitegen.locales import Locales
+from sitegen.model import LocaleSite, Page, Site, Source
+from sitegen.urls import (
+    is_external,
+    join_rel,
+    locale_prefix,
+    pretty_dest,
+    rebase_root_relative,
+    url_for_dest,
+)
 
 _LINK = re.compile(r'(\s(?:href|src|poster)=")([^"]*)(")')
+_SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +33,16 @@ class LinkTable:
     files: Mapping[str, str]  # content_rel of an asset or static file -> URL
     special: Mapping[str, str]  # "blog", "tags", "feed", "home" -> URL
     base_path: str
+
+    def addresses(self) -> tuple[object, ...]:
+        """Return every address in the table, without page contents (for fingerprints)."""
+        return (
+            sorted((rel, page.url) for rel, page in self.pages_by_source.items()),
+            sorted((page_id, page.url) for page_id, page in self.pages_by_id.items()),
+            sorted(self.files.items()),
+            sorted(self.special.items()),
+            self.base_path,
+        )
 
     def url_of(self, page_id: str) -> str | None:
         """Return the URL of a page id or a special page, or None."""
@@ -46,7 +66,94 @@ class LinkTable:
         return None
 
 
-def rewrite_links(body: str, page: Page, table: LinkTable, source_text: str) -> tuple[str, tuple[Problem, ...]]:
+def link_table(
+    site: LocaleSite, whole: Site, config: Config, locales: Locales, generated: Sequence[str] = ()
+) -> LinkTable:
+    """Collect where every page, file and listing of one locale is published."""
+    pages = (*site.pages, *site.posts)
+    prefix = locale_prefix(site.locale, locales.default)
+    special = {
+        "home": url_for_dest(prefix + "index.html", config.base_path),
+        "blog": site.blog[0].url,
+        "tags": url_for_dest(pretty_dest(prefix + "blog/tags"), config.base_path),
+        "feed": url_for_dest(prefix + "feed.xml", config.base_path),
+        "404": url_for_dest("404.html", config.base_path),
+    }
+    rels = (*generated, *(asset.content_rel for asset in whole.assets))
+    return LinkTable(
+        pages_by_source={_original_rel(page): page for page in pages}
+        | {page.document.source.content_rel: page for page in pages},
+        pages_by_id={page.id: page for page in pages},
+        files={rel: url_for_dest(rel, config.base_path) for rel in rels},
+        special=special,
+        base_path=config.base_path,
+    )
+
+
+def _original_rel(page: Page) -> str:
+    source = page.document.source
+    if not source.locale:
+        return source.content_rel
+    return source.content_rel.replace(f".{source.locale}.", ".", 1)
+
+
+def resolve_site_links(
+    site: Site, config: Config, locales: Locales, generated: Sequence[str]
+) -> tuple[Site, tuple[Problem, ...]]:
+    """Rewrite the links in every body and summary to published URLs, locale by locale.
+
+    Bodies that are templates (HTML pages) are rewritten after rendering instead.
+    """
+    problems: list[Problem] = []
+    sites: dict[str, LocaleSite] = {}
+    for code, locale_site in site.locales.items():
+        table = link_table(locale_site, site, config, locales, generated)
+        pages = tuple(_resolve_page(page, table, problems) for page in locale_site.pages)
+        posts = tuple(_resolve_page(page, table, problems) for page in locale_site.posts)
+        sites[code] = _with_pages(locale_site, pages, posts)
+    return replace(site, locales=sites), tuple(dict.fromkeys(problems))
+
+
+def _resolve_page(page: Page, table: LinkTable, problems: list[Problem]) -> Page:
+    summary, found = rewrite_links(page.summary, page, table)
+    problems.extend(found)
+    if page.document.is_template or not page.translated:
+        return replace(page, summary=summary)
+    body, found = rewrite_links(page.document.body, page, table)
+    problems.extend(found)
+    return replace(page, summary=summary, document=replace(page.document, body=body))
+
+
+def _with_pages(site: LocaleSite, pages: tuple[Page, ...], posts: tuple[Page, ...]) -> LocaleSite:
+    """Put resolved pages back everywhere the listings and tags refer to them."""
+    by_id = {(page.id, page.locale): page for page in (*pages, *posts)}
+
+    def swap(items: Sequence[Page]) -> tuple[Page, ...]:
+        return tuple(by_id[(page.id, page.locale)] for page in items)
+
+    tags = tuple(replace(tag, posts=swap(tag.posts)) for tag in site.tags)
+    return replace(
+        site,
+        pages=pages,
+        posts=posts,
+        tags=tags,
+        blog=tuple(replace(listing, posts=swap(listing.posts)) for listing in site.blog),
+        tag_listings={
+            slug: tuple(replace(listing, posts=swap(listing.posts)) for listing in listings)
+            for slug, listings in site.tag_listings.items()
+        },
+    )
+
+
+def read_source_text(source: Source) -> str:
+    """Read a source as text for locating links in it ("" when it is not text)."""
+    try:
+        return source.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def rewrite_links(body: str, page: Page, table: LinkTable) -> tuple[str, tuple[Problem, ...]]:
     """Point relative links at their published URLs and root-relative ones under the base path."""
     problems: list[Problem] = []
 
@@ -54,12 +161,24 @@ def rewrite_links(body: str, page: Page, table: LinkTable, source_text: str) -> 
         target = match.group(2)
         rewritten = _rewrite(target, page, table)
         if rewritten is None:
-            line = _line_of(source_text, target, page.document.body_line)
+            line = _line_of(read_source_text(page.document.source), target, page.document.body_line)
             problems.append(warning(f"link target '{target}' does not exist", page.source_rel, line))
             return match.group(0)
         return match.group(1) + rewritten + match.group(3)
 
-    return _LINK.sub(replace, body), tuple(problems)
+    def replace_set(match: re.Match[str]) -> str:
+        candidates = []
+        for candidate in match.group(2).split(","):
+            target, _, descriptor = candidate.strip().partition(" ")
+            rewritten = _rewrite(target, page, table)
+            if rewritten is None:
+                line = _line_of(read_source_text(page.document.source), target, page.document.body_line)
+                problems.append(warning(f"link target '{target}' does not exist", page.source_rel, line))
+                rewritten = target
+            candidates.append(f"{rewritten} {descriptor}".strip())
+        return match.group(1) + ", ".join(candidates) + match.group(3)
+
+    return _SRCSET.sub(replace_set, _LINK.sub(replace, body)), tuple(problems)
 
 
 ATTACHMENT = "attachment:"

@@ -156,15 +156,8 @@ class Site:
     locales: Mapping[str, LocaleSite]
     assets: tuple[Source, ...]  # files copied as they are (content assets and static/)
     warnings: tuple[Problem, ...] = ()
-
-    def alternates(self, key: str) -> dict[str, str]:
-        """Return {locale: url} of every locale that publishes the page with this translation key."""
-        found: dict[str, str] = {}
-        for code, locale_site in self.locales.items():
-            for page in (*locale_site.pages, *locale_site.posts):
-                if page.key == key and page.translated:
-                    found[code] = page.url
-        return found
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # key -> {locale: url}
+    republish_at: datetime | None = None  # when the next future-dated post becomes due
 
 
 @dataclass(frozen=True, slots=True)

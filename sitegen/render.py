@@ -1,23 +1,28 @@
-"""Render pages, listings and tag pages through Jinja templates into `Output` values."""
+"""Render pages, listings and tag pages through Jinja templates into `Output` values.
+
+Rendering is planned first: each output becomes a `Job` with the fingerprint of
+everything it is made from (see deps.py). A job whose fingerprint matches the
+last build's is not rendered again.
+"""
 
 from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
 from sitegen.config import Config
+from sitegen.deps import TemplateDigests, digest, page_card
 from sitegen.errors import Problem, SitegenError, TemplateError
-from urllib.parse import quote
-
-from sitegen.links import ATTACHMENT, LinkTable, attachment_dest, rewrite_links
+from sitegen.links import ATTACHMENT, LinkTable, attachment_dest, link_table, rewrite_links
 from sitegen.locales import Locale, Locales
-from sitegen.model import Listing, LocaleSite, Output, Page, Site, Source, Tag
+from sitegen.model import LocaleSite, Output, Page, Site, Source
 from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 
 
@@ -26,10 +31,20 @@ class _MissingTarget(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Rendered:
-    """What the render stage produced: the files and the warnings it met."""
+class Job:
+    """One output to make: where it goes, its fingerprint, and how to make it."""
 
-    outputs: tuple[Output, ...]
+    dest: str
+    fingerprint: str
+    make: Callable[[], tuple[Output, tuple[Problem, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """What the render stage produced."""
+
+    outputs: tuple[Output, ...]  # only the outputs that were (re)rendered
+    fingerprints: Mapping[str, str]  # every planned dest -> fingerprint
     warnings: tuple[Problem, ...]
 
 
@@ -53,56 +68,37 @@ def available_layouts(config: Config) -> frozenset[str]:
     return frozenset(path.stem for path in folder.glob("*.html"))
 
 
-def link_table(
-    site: LocaleSite, all_sites: Site, config: Config, locales: Locales, generated: Sequence[str] = ()
-) -> LinkTable:
-    """Collect where every page, file and listing of one locale is published."""
-    pages = (*site.pages, *site.posts)
-    prefix = locale_prefix(site.locale, locales.default)
-    special = {
-        "home": url_for_dest(prefix + "index.html", config.base_path),
-        "blog": site.blog[0].url,
-        "tags": url_for_dest(pretty_dest(prefix + "blog/tags"), config.base_path),
-        "feed": url_for_dest(prefix + "feed.xml", config.base_path),
-        "404": url_for_dest("404.html", config.base_path),
-    }
-    files = {rel: url_for_dest(rel, config.base_path) for rel in (*generated, *(a.content_rel for a in all_sites.assets))}
-    return LinkTable(
-        pages_by_source={page.document.source.content_rel: page for page in pages}
-        | {_original_rel(page): page for page in pages},
-        pages_by_id={page.id: page for page in pages},
-        files=files,
-        special=special,
-        base_path=config.base_path,
-    )
-
-
-def _original_rel(page: Page) -> str:
-    source = page.document.source
-    if not source.locale:
-        return source.content_rel
-    return source.content_rel.replace(f".{source.locale}.", ".", 1)
-
-
-def render_site(
+def plan_site(
     site: Site, config: Config, locales: Locales, env: jinja2.Environment, generated: Sequence[str] = ()
-) -> Rendered:
-    """Render every page of every locale, plus listings, tag pages and the 404 page.
+) -> tuple[Job, ...]:
+    """Plan every output of every locale: pages, attachments, listings, tag pages, home and 404.
 
     `generated` names the files other stages make (css/pygments.css, feeds), so links to them resolve.
     """
+    templates = TemplateDigests(env, config.templates_dir)
+    jobs: list[Job] = []
+    for code, locale_site in site.locales.items():
+        context = SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, templates)
+        jobs.extend(context.plan())
+    return tuple(jobs)
+
+
+def render_jobs(jobs: Sequence[Job], previous: Mapping[str, str], present: Callable[[str], bool]) -> Rendered:
+    """Make the jobs whose fingerprint changed (or whose file is missing); skip the rest."""
     outputs: list[Output] = []
     warnings: list[Problem] = []
-    for code, locale_site in site.locales.items():
-        context = SiteContext(locale_site, site, config, locales, locales.get(code), env, generated)
-        for output, problems in context.render_all():
-            outputs.append(output)
-            warnings.extend(problems)
-    return Rendered(tuple(outputs), tuple(dict.fromkeys(warnings)))
+    for job in jobs:
+        if previous.get(job.dest) == job.fingerprint and present(job.dest):
+            continue
+        output, problems = job.make()
+        outputs.append(output)
+        warnings.extend(problems)
+    fingerprints = {job.dest: job.fingerprint for job in jobs}
+    return Rendered(tuple(outputs), fingerprints, tuple(dict.fromkeys(warnings)))
 
 
 class SiteContext:
-    """Renders one locale of the site; holds what every template of that locale sees."""
+    """Plans and renders one locale of the site; holds what every template of that locale sees."""
 
     def __init__(
         self,
@@ -112,7 +108,8 @@ class SiteContext:
         locales: Locales,
         locale: Locale,
         env: jinja2.Environment,
-        generated: Sequence[str] = (),
+        generated: Sequence[str],
+        templates: TemplateDigests,
     ) -> None:
         self.site = site
         self.whole = whole
@@ -120,62 +117,75 @@ class SiteContext:
         self.locales = locales
         self.locale = locale
         self.env = env
+        self.templates = templates
         self.links = link_table(site, whole, config, locales, generated)
+        self.info = self.site_info()
+        self.positions = {page.id: index for index, page in enumerate(site.posts)}
+        self.shared = digest(config.settings_fingerprint(), locales, self.links.addresses(), self.info, whole.translations)
+        self.cards = digest(page_card_list(site.posts), [tag.slug for tag in site.tags])
 
-    def render_all(self) -> Iterator[tuple[Output, tuple[Problem, ...]]]:
-        """Yield every output of this locale with the warnings met while rendering it."""
+    def plan(self) -> Iterator[Job]:
+        """Yield a job for every output of this locale."""
         for page in (*self.site.pages, *self.site.posts):
-            if not page.translated:
-                continue  # published in another locale; listed here only
-            yield self.render_page(page)
-            for attachment in page.document.attachments:
-                dest = attachment_dest(page, attachment.name)
-                yield Output(dest, attachment.data, frozenset({page.source_rel})), ()
+            if page.translated:  # an untranslated page is listed here, published in another locale
+                yield from self._page_jobs(page)
         for listing in self.site.blog:
-            yield self._render("blog.html", listing.dest, {"listing": listing, "tag": None}), ()
-        yield self._render("tags.html", self._tags_dest(), {"tags": self.site.tags}), ()
+            yield self._job("blog.html", listing.dest, {"listing": listing, "tag": None}, page_card_list(listing.posts))
+        yield self._job("tags.html", self._tags_dest(), {"tags": self.site.tags}, self.cards)
         if not any(p.id == "home" and p.translated for p in self.site.pages):
             home = locale_prefix(self.locale.code, self.locales.default) + "index.html"
-            yield self._render("home.html", home, {"content": Markup("")}), ()
+            yield self._job("home.html", home, {"content": Markup("")}, "")
         for tag in self.site.tags:
             for listing in self.site.tag_listings[tag.slug]:
-                yield self._render("tag.html", listing.dest, {"listing": listing, "tag": tag}), ()
+                extra = {"listing": listing, "tag": tag}
+                yield self._job("tag.html", listing.dest, extra, (tag.name, page_card_list(listing.posts)))
         if self.locale.code == self.locales.default and not any(p.id == "404" for p in self.site.pages):
-            yield self._render("404.html", "404.html", {}), ()
+            yield self._job("404.html", "404.html", {}, "")
+
+    def _page_jobs(self, page: Page) -> Iterator[Job]:
+        template = f"{page.layout}.html"
+        newer, older = self._neighbours(page)
+        parts = (page, newer and page_card(newer), older and page_card(older))
+        yield Job(page.dest, self._fingerprint(template, page.dest, parts), lambda: self.render_page(page))
+        for attachment in page.document.attachments:
+            dest = attachment_dest(page, attachment.name)
+            output = Output(dest, attachment.data, frozenset({page.source_rel}))
+            yield Job(dest, digest(attachment.data), lambda output=output: (output, ()))  # type: ignore[misc]
+
+    def _job(self, template: str, dest: str, extra: Mapping[str, Any], parts: object) -> Job:
+        fingerprint = self._fingerprint(template, dest, parts)
+        return Job(dest, fingerprint, lambda: (self._render(template, dest, extra), ()))
+
+    def _fingerprint(self, template: str, dest: str, parts: object) -> str:
+        info = self.templates.info(template)
+        site_wide = self.cards if info.site_wide else ""
+        return digest(self.shared, info.digest, site_wide, dest, self.locale.code, parts)
 
     def _tags_dest(self) -> str:
         return pretty_dest(locale_prefix(self.locale.code, self.locales.default) + "blog/tags")
 
     def render_page(self, page: Page) -> tuple[Output, tuple[Problem, ...]]:
         """Render one page or post through its layout."""
-        body = self._body(page)
-        source_text = _read_source_text(page.document.source)
-        body, problems = rewrite_links(body, page, self.links, source_text)
-        summary, _ = rewrite_links(page.summary, page, self.links, source_text)
-        page = replace(page, summary=summary)
+        problems: tuple[Problem, ...] = ()
+        body = page.document.body
+        if page.document.is_template:
+            body, problems = rewrite_links(self._template_body(page), page, self.links)
+        newer, older = self._neighbours(page)
         extra = {
             "page": page,
             "content": Markup(body),
             "source_links": self._source_links(page),
-            **self._neighbours(page),
+            "newer": newer,
+            "older": older,
         }
         return self._render(f"{page.layout}.html", page.dest, extra, page), problems
 
     def _source_links(self, page: Page) -> list[tuple[str, str]]:
         """Resolve the links a reader made (notebook download, Colab, Binder): (UI string key, URL)."""
-        return [
-            (key, self.url_for_link(page, href)) for key, href in sorted(page.document.extra_links.items())
-        ]
+        links = sorted(page.document.extra_links.items())
+        return [(key, page.url + quote(href[len(ATTACHMENT) :]) if href.startswith(ATTACHMENT) else href) for key, href in links]
 
-    def url_for_link(self, page: Page, href: str) -> str:
-        """Resolve one link a reader made: an attachment of the page or an external URL."""
-        if href.startswith(ATTACHMENT):
-            return page.url + quote(href[len(ATTACHMENT) :])
-        return href
-
-    def _body(self, page: Page) -> str:
-        if not page.document.is_template:
-            return page.document.body
+    def _template_body(self, page: Page) -> str:
         try:
             template = self.env.from_string(page.document.body)
         except jinja2.TemplateSyntaxError as exc:
@@ -186,13 +196,13 @@ class SiteContext:
             line = _template_line(exc, "<template>")
             raise TemplateError(_message(exc), page.source_rel, page.document.body_line + line - 1 if line else None) from exc
 
-    def _neighbours(self, page: Page) -> dict[str, Page | None]:
-        if page.kind != "post" or page not in self.site.posts:
-            return {"newer": None, "older": None}
-        index = self.site.posts.index(page)
-        newer = self.site.posts[index - 1] if index > 0 else None
-        older = self.site.posts[index + 1] if index + 1 < len(self.site.posts) else None
-        return {"newer": newer, "older": older}
+    def _neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        """Return the newer and the older post next to a post."""
+        index = self.positions.get(page.id) if page.kind == "post" else None
+        if index is None:
+            return None, None
+        posts = self.site.posts
+        return (posts[index - 1] if index > 0 else None), (posts[index + 1] if index + 1 < len(posts) else None)
 
     def _render(self, template_name: str, dest: str, extra: Mapping[str, Any], page: Page | None = None) -> Output:
         try:
@@ -208,14 +218,14 @@ class SiteContext:
             where = f"{self.config.templates_dir}/{name}" if name else template_name
             rendering = f" (rendering {page.source_rel})" if page else ""
             raise TemplateError(_message(exc) + rendering, where, line) from exc
-        return Output(dest, html.encode("utf-8"), frozenset(_deps(page, template_name)))
+        return Output(dest, html.encode("utf-8"))
 
     def alternates(self, dest: str, page: Page | None) -> list[tuple[Locale, str]]:
         """Return (locale, url) of this output in every built locale that has it, in build order."""
         if dest == "404.html":
             return []
         if page is not None:
-            found = self.whole.alternates(page.key)
+            found = self.whole.translations.get(page.key, {})
         else:
             rest = dest.removeprefix(locale_prefix(self.locale.code, self.locales.default))
             found = {
@@ -227,11 +237,10 @@ class SiteContext:
     def globals(self, page: Page | None, dest: str = "") -> dict[str, Any]:
         """Return what every template sees: site, locale, text and URL helpers."""
         folder = page.document.source.folder if page else ""
-        alternates = self.alternates(dest or (page.dest if page else ""), page)
         return {
-            "alternates": alternates,
+            "alternates": self.alternates(dest or (page.dest if page else ""), page),
             "default_locale": self.locales.default_locale,
-            "site": self.site_info(),
+            "site": self.info,
             "locale": self.locale,
             "locales": self.locales,
             "posts": self.site.posts,
@@ -248,7 +257,7 @@ class SiteContext:
     def site_info(self) -> dict[str, Any]:
         """Return the site-wide settings templates show."""
         config = self.config
-        menu = [(self._menu_title(item), self.url(item), item) for item in config.menu]
+        menu = [(self._menu_title(item), self._menu_url(item), item) for item in config.menu]
         return {
             "title": config.title,
             "author": config.author,
@@ -262,14 +271,17 @@ class SiteContext:
         }
 
     def _menu_title(self, item: str) -> str:
-        if item == "blog":
-            return self.locale.text("posts")
-        if item == "home":
-            return self.locale.text("home")
+        if item in ("blog", "home"):
+            return self.locale.text("posts" if item == "blog" else "home")
         page = self.links.pages_by_id.get(item)
         if page is None:
             raise SitegenError(f"menu entry '{item}' is not a page id", "pyproject.toml", hint="menu lists page ids such as 'about' or 'blog'")
         return page.title
+
+    def _menu_url(self, item: str) -> str:
+        found = self.links.url_of(item)
+        assert found is not None  # _menu_title checked it
+        return found
 
     def url(self, page_id: str) -> str:
         """Return the URL of a page id (about, blog/attention, blog, tags, feed, home)."""
@@ -287,11 +299,9 @@ class SiteContext:
         raise _MissingTarget(f"link('{target}'): no such file in content/ or static/")
 
 
-def _deps(page: Page | None, template_name: str) -> list[str]:
-    deps = [f"template:{template_name}"]
-    if page is not None:
-        deps.append(page.source_rel)
-    return deps
+def page_card_list(posts: Sequence[Page]) -> tuple[object, ...]:
+    """Return the cards of a listing's posts."""
+    return tuple(page_card(post) for post in posts)
 
 
 def _message(exc: Exception) -> str:
@@ -318,16 +328,6 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
-def _read_source_text(source: Source) -> str:
-    try:
-        return source.path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
 def render_assets(assets: Sequence[Source]) -> tuple[Output, ...]:
     """Copy content assets and static files as they are."""
     return tuple(Output(asset.content_rel, asset.path.read_bytes(), frozenset({asset.rel})) for asset in assets)
-
-
-Renderer = Callable[[Site, Config, Locales], Sequence[Output]]

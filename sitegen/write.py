@@ -76,6 +76,23 @@ def _remove_leftover(folder: Path) -> None:
         shutil.rmtree(folder)
 
 
+def update_tree(outputs: Sequence[Output], keep: set[str], out: Path) -> int:
+    """Update a live output folder in place: write changed files, remove files no longer made.
+
+    Every output is already rendered when this runs, so a failing build never
+    gets here; each file is replaced atomically (temp file + os.replace).
+    """
+    changed = sum(1 for output in outputs if write_file(output, out))
+    for path in sorted(out.rglob("*"), reverse=True):
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() and rel not in keep and rel != MARKER:
+            path.unlink()
+            changed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return changed
+
+
 def write_file(output: Output, out: Path) -> bool:
     """Write one file into a live output folder atomically; skip it when the bytes are the same."""
     target = out / output.dest

@@ -1,0 +1,146 @@
+"""What each output depends on, as data: fingerprints of its inputs, and the record of the last build.
+
+An output is rebuilt only when its fingerprint changes. A fingerprint hashes
+everything the output is made from: the page itself (front matter and body),
+the templates it uses (with those they extend or include), the settings and
+locales, where every page and file is published, and, for listings, the cards
+of the posts they list. This is the dependency record of lektor's
+`BuildState` and nikola's up-to-date checks, kept as hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+from sitegen import __version__
+from sitegen.errors import Problem, TemplateError
+from sitegen.model import Page
+
+# Template globals whose value is the whole post list: a template that reads
+# them depends on every post's card, not only on its own page.
+SITE_WIDE_NAMES = frozenset({"posts", "all_tags"})
+
+
+def digest(*parts: object) -> str:
+    """Hash values (by their repr, which is stable for the frozen values here) into a short hex key."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else repr(part).encode("utf-8"))
+        hasher.update(b"\x00")
+    return hasher.hexdigest()[:32]
+
+
+def page_card(page: Page) -> tuple[object, ...]:
+    """Return what a listing shows of a post."""
+    return (page.url, page.title, page.date, page.summary, page.tags, page.reading_minutes, page.translated, page.language)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateInfo:
+    """A template with everything it pulls in."""
+
+    digest: str  # of its own source and every template it extends or includes
+    site_wide: bool  # reads `posts` or `all_tags`
+
+
+class TemplateDigests:
+    """Fingerprints of templates and their closures (extends and includes, recursively)."""
+
+    def __init__(self, env: jinja2.Environment, folder: str) -> None:
+        self._env = env
+        self._folder = folder
+        self._infos: dict[str, TemplateInfo] = {}
+
+    def info(self, name: str) -> TemplateInfo:
+        """Return the closure fingerprint of a template."""
+        if name not in self._infos:
+            self._infos[name] = self._compute(name)
+        return self._infos[name]
+
+    def _compute(self, name: str) -> TemplateInfo:
+        sources: list[str] = []
+        names: set[str] = set()
+        pending, seen = [name], set()
+        while pending:
+            current = pending.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self._source(current)
+            sources.append(f"{current}\x00{source}")
+            try:
+                ast = self._env.parse(source, current)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(exc.message or "syntax error", f"{self._folder}/{current}", exc.lineno) from exc
+            names |= jinja2.meta.find_undeclared_variables(ast)
+            for referenced in jinja2.meta.find_referenced_templates(ast):
+                # A dynamic include (None) could be any template: depend on all of them.
+                pending.extend(self._env.list_templates() if referenced is None else [referenced])
+        return TemplateInfo(digest(*sorted(sources)), bool(names & SITE_WIDE_NAMES))
+
+    def _source(self, name: str) -> str:
+        loader = self._env.loader
+        assert loader is not None
+        try:
+            return loader.get_source(self._env, name)[0]
+        except jinja2.TemplateNotFound:
+            return ""  # rendering reports the missing template with its location
+
+
+@dataclass(frozen=True, slots=True)
+class BuildRecord:
+    """What the last successful build wrote into an output folder."""
+
+    inputs: str  # fingerprint of every input file and option: equal means nothing changed
+    fingerprints: Mapping[str, str]  # dest -> fingerprint of each rendered output
+    republish_at: str = ""  # ISO time when a future-dated post becomes due ("" if none)
+    warnings: tuple[Problem, ...] = ()  # shown again when nothing changed
+
+
+def record_path(cache: Path, out: Path) -> Path:
+    """Return where the record of builds into `out` is kept."""
+    return cache / f"build-{digest(str(out))[:16]}.json"
+
+
+def load_record(cache: Path, out: Path) -> BuildRecord | None:
+    """Read the last record for an output folder, or None when there is none or it is unreadable."""
+    path = record_path(cache, out)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        warnings = tuple(Problem(w["message"], w["path"], w["line"], severity="warning") for w in data.get("warnings", []))
+        return BuildRecord(str(data["inputs"]), dict(data["fingerprints"]), str(data.get("republish_at", "")), warnings)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_record(cache: Path, out: Path, record: BuildRecord) -> None:
+    """Write the record atomically."""
+    cache.mkdir(parents=True, exist_ok=True)
+    path = record_path(cache, out)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    data = {
+        "inputs": record.inputs,
+        "fingerprints": dict(sorted(record.fingerprints.items())),
+        "republish_at": record.republish_at,
+        "warnings": [{"message": w.message, "path": w.path, "line": w.line} for w in record.warnings],
+    }
+    temporary.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def inputs_fingerprint(files: Iterable[Path], root: Path, options: object) -> str:
+    """Hash every input file's path and bytes, the options of the run and the sitegen version."""
+    hasher = hashlib.sha256()
+    hasher.update(f"{__version__}\x00{options!r}".encode("utf-8"))
+    for path in sorted(files):
+        hasher.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00")
+        hasher.update(hashlib.sha256(path.read_bytes()).digest())
+    return hasher.hexdigest()[:32]
