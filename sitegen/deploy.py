@@ -74,15 +74,17 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def git(repo: Path, *args: str, stdin: str | None = None, check: bool = True) -> str:
-    """Run one git command in `repo` and return its output; a failure is a SitegenError."""
+def git(repo: Path, *args: str, stdin: str | None = None, check: bool = True, strip: bool = True) -> str:
+    """Run one git command in `repo` and return its output ("" on failure when not `check`)."""
     result = subprocess.run(
         ["git", *args], cwd=repo, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
     )
     if check and result.returncode != 0:
         detail = result.stderr.strip().splitlines()
         raise SitegenError(f"git {args[0]} failed: {detail[-1] if detail else f'exit status {result.returncode}'}")
-    return result.stdout.strip() if result.returncode == 0 else ""
+    if result.returncode != 0:
+        return ""
+    return result.stdout.strip() if strip else result.stdout
 
 
 def find_repository(root: Path) -> Path:
@@ -127,7 +129,7 @@ def uncommitted_sources(repo: Path, config: Config) -> list[str]:
     if not inside:
         return []
     pathspecs = [path.relative_to(repo).as_posix() or "." for path in inside]
-    status = git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs)
+    status = git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs, strip=False)
     return _status_paths(status)
 
 

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import logging
-from html import escape, unescape
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from html import escape, unescape
 from urllib.parse import urljoin, urlsplit
 
 from sitegen.config import Config
-from sitegen.highlight import CSS_DEST
-from sitegen.links import LinkTable, rewrite_links
 from sitegen.locales import Locales
 from sitegen.model import LocaleSite, Output, Page, Site
-from sitegen.render import link_table
 from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 
 log = logging.getLogger(__name__)
@@ -45,15 +42,16 @@ def feed_dests(site: Site, config: Config, locales: Locales) -> tuple[str, ...]:
 
 
 def render_feeds(site: Site, config: Config, locales: Locales) -> tuple[Output, ...]:
-    """Render the Atom feed of each locale's blog and of each of its tags."""
-    generated = (CSS_DEST, *feed_dests(site, config, locales))
+    """Render the Atom feed of each locale's blog and of each of its tags.
+
+    `site` is the one whose body and summary links are already resolved (links.resolve_site_links);
+    the feeds only make them absolute.
+    """
     outputs: list[Output] = []
-    for code, locale_site in site.locales.items():
-        table = link_table(locale_site, site, config, locales, generated)
-        for feed in _locale_feeds(locale_site, config, locales):
-            data = render_feed(feed, config, table)
-            deps = frozenset({"config:feed_entries", "config:feed_full_content", "config:base_url"})
-            outputs.append(Output(feed.dest, data, deps | {p.source_rel for p in feed.posts}))
+    deps = frozenset({"config:feed_entries", "config:feed_full_content", "config:base_url"})
+    for feed in collect_feeds(site, config, locales):
+        data = render_feed(feed, config)
+        outputs.append(Output(feed.dest, data, deps | {post.source_rel for post in feed.posts}))
     return tuple(outputs)
 
 
@@ -74,7 +72,7 @@ def _locale_feeds(site: LocaleSite, config: Config, locales: Locales) -> tuple[F
     return tuple(feeds)
 
 
-def render_feed(feed: Feed, config: Config, table: LinkTable) -> bytes:
+def render_feed(feed: Feed, config: Config) -> bytes:
     """Render one feed as Atom 1.0 (RFC 4287)."""
     # Plain names plus an xmlns attribute: ElementTree's default_namespace rejects plain attributes.
     root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": feed.locale})
@@ -88,12 +86,13 @@ def render_feed(feed: Feed, config: Config, table: LinkTable) -> bytes:
     _author(root, config.author, config.email)
     _text(root, "generator", "sitegen")
     for post in feed.posts:
-        root.append(_entry(post, config, table))
+        root.append(_entry(post, config))
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
-def _entry(post: Page, config: Config, table: LinkTable) -> ET.Element:
+def _entry(post: Page, config: Config) -> ET.Element:
     entry = ET.Element("entry")
     permalink = absolute_url(post.url, config.base_url)
     _text(entry, "id", entry_id(post, config))
@@ -105,13 +104,13 @@ def _entry(post: Page, config: Config, table: LinkTable) -> ET.Element:
     _author(entry, author if isinstance(author, str) and author.strip() else config.author, "")
     for tag in post.tags:
         ET.SubElement(entry, "category", {"term": tag.slug, "label": tag.name})
-    summary = _absolute_html(_rewritten(post.summary, post, table), permalink)
+    summary = _absolute_html(post.summary, permalink)
     if summary.strip():
         _text(entry, "summary", summary, {"type": "html"})
     elif post.description:
         _text(entry, "summary", post.description)
     if config.feed_full_content and not post.document.is_template:
-        content = _absolute_html(_rewritten(post.document.body, post, table), permalink)
+        content = _absolute_html(post.document.body, permalink)
         _text(entry, "content", content, {"type": "html"})
     return entry
 
@@ -132,12 +131,6 @@ def format_time(moment: datetime) -> str:
     """Format a time as RFC 3339, keeping its offset (so a day stays the day it was written)."""
     text = moment.isoformat(timespec="seconds")
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _rewritten(html: str, post: Page, table: LinkTable) -> str:
-    """Resolve the links of a post's HTML the way its page does; unresolved ones stay as written."""
-    rewritten, _problems = rewrite_links(html, post, table, "")  # the page render reports them
-    return rewritten
 
 
 def _absolute_html(html: str, page_url: str) -> str:

@@ -182,7 +182,7 @@ def parse_html(html: bytes) -> PageParser:
 
 
 def test_crawl_from_home_finds_no_broken_link_and_never_leaves_the_base_path(served: tuple[str, Path]) -> None:
-    origin, out = served
+    origin, _ = served
     start = origin + BASE_PATH
     pending, seen, bodies = [start], {start}, {}
     escapes: list[str] = []
