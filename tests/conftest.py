@@ -68,7 +68,8 @@ def site_config(root: Path, **overrides: object) -> Config:
 def build_root(root: Path, **overrides: object) -> BuildReport:
     """Build a site with the clock pinned."""
     output = overrides.pop("output", None)
-    return build(site_config(root, **overrides), output=output)  # type: ignore[arg-type]
+    jobs = overrides.pop("jobs", None)
+    return build(site_config(root, **overrides), output=output, jobs=jobs)  # type: ignore[arg-type]
 
 
 def copy_example(destination: Path) -> Path:

@@ -1,0 +1,138 @@
+"""Incremental builds: only what changed is rendered, and the result equals a clean build byte for byte."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen.build import BuildReport
+from tests.conftest import MakeSite, build_root, tree_bytes
+
+
+def post(title: str, tags: str = "ml", body: str = "Body text.") -> str:
+    return f"---\ntitle: {title}\ntags: {tags}\n---\nIntro of {title}.\n\n<!--more-->\n\n{body}\n"
+
+
+FILES = {
+    "content/about.md": "---\ntitle: About\n---\nAbout me.\n",
+    **{f"content/blog/2024-01-{day:02d}-post-{day}.md": post(f"Post {day}", "ml numpy" if day % 2 else "ml") for day in range(1, 8)},
+    "static/extra.css": "body { color: black; }\n",
+}
+
+
+def rendered_dests(report: BuildReport) -> set[str]:
+    return {output.dest for output in report.outputs if output.dest.endswith(".html")}
+
+
+def clean_build_equals(root: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean"
+    build_root(root, output=clean)
+    assert tree_bytes(root / "_site") == tree_bytes(clean)
+
+
+def test_nothing_changed_writes_and_renders_nothing(make_site: MakeSite) -> None:
+    root = make_site(FILES)
+    build_root(root)
+    report = build_root(root)
+    assert (report.written, report.rendered) == (0, 0)
+    assert report.summary().startswith("Nothing changed: ")
+
+
+def test_an_edited_post_rebuilds_its_page_and_its_listings_only(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(FILES)
+    build_root(root)
+    (root / "content/blog/2024-01-03-post-3.md").write_text(post("Post 3", "ml numpy", "New body."), encoding="utf-8")
+    report = build_root(root)
+    assert rendered_dests(report) == {"blog/post-3/index.html"}  # its card did not change: listings stay
+    (root / "content/blog/2024-01-03-post-3.md").write_text(post("Post three", "ml numpy"), encoding="utf-8")
+    report = build_root(root)
+    dests = rendered_dests(report)
+    assert "blog/post-3/index.html" in dests
+    assert {"blog/page/3/index.html", "blog/tags/ml/page/3/index.html", "blog/tags/numpy/page/2/index.html"} <= dests
+    assert "blog/post-6/index.html" not in dests and "blog/post-1/index.html" not in dests
+    assert {"blog/post-2/index.html", "blog/post-4/index.html"} <= dests  # its neighbours show its title
+    clean_build_equals(root, tmp_path)
+
+
+def test_an_edited_template_rebuilds_the_pages_that_use_it(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(FILES)
+    build_root(root)
+    tags = root / "templates/tags.html"
+    tags.write_text(tags.read_text(encoding="utf-8").replace("<h1>", "<h1 class='x'>"), encoding="utf-8")
+    assert rendered_dests(build_root(root)) == {"blog/tags/index.html"}
+    partial = root / "templates/partials/tags.html"
+    partial.write_text(partial.read_text(encoding="utf-8").replace('class="tag-list"', 'class="tag-list tags"'), encoding="utf-8")
+    dests = rendered_dests(build_root(root))
+    assert "blog/post-1/index.html" in dests and "blog/index.html" in dests and "about/index.html" not in dests
+    clean_build_equals(root, tmp_path)
+
+
+def test_a_static_file_is_copied_alone(make_site: MakeSite) -> None:
+    root = make_site(FILES)
+    build_root(root)
+    (root / "static/extra.css").write_text("body { color: navy; }\n", encoding="utf-8")
+    report = build_root(root)
+    assert report.rendered == 0
+    assert report.written == 1
+    assert (root / "_site/extra.css").read_text(encoding="utf-8") == "body { color: navy; }\n"
+
+
+def test_settings_change_rebuilds_everything(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(FILES)
+    first = build_root(root)
+    settings = root / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("Test Site", "Renamed Site"), encoding="utf-8")
+    assert rendered_dests(build_root(root)) == {o.dest for o in first.outputs if o.dest.endswith(".html")}
+    clean_build_equals(root, tmp_path)
+
+
+def test_removed_posts_disappear_and_new_ones_appear(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site(FILES)
+    build_root(root)
+    (root / "content/blog/2024-01-07-post-7.md").unlink()
+    (root / "content/blog/2024-02-01-fresh.md").write_text(post("Fresh", "new-tag"), encoding="utf-8")
+    build_root(root)
+    assert not (root / "_site/blog/post-7").exists()
+    assert (root / "_site/blog/fresh/index.html").is_file()
+    assert (root / "_site/blog/tags/new-tag/index.html").is_file()
+    clean_build_equals(root, tmp_path)
+
+
+def test_parallel_reading_equals_serial(make_site: MakeSite, tmp_path: Path) -> None:
+    many = {f"content/blog/2023-{m:02d}-{d:02d}-n{m}-{d}.md": post(f"N {m} {d}", body="$x_i$ and `code`") for m in range(1, 5) for d in range(1, 9)}
+    root = make_site({**FILES, **many})
+    serial = build_root(root, output=tmp_path / "serial", jobs=1)
+    parallel = build_root(root, output=tmp_path / "parallel", jobs=2)
+    assert serial.pages == parallel.pages > 40
+    assert tree_bytes(tmp_path / "serial") == tree_bytes(tmp_path / "parallel")
+
+
+EDITS = st.lists(
+    st.tuples(st.integers(min_value=1, max_value=7), st.sampled_from(["title", "body", "tags", "delete", "template"])),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+def test_any_sequence_of_edits_equals_a_clean_build(make_site: MakeSite, tmp_path_factory: object, edits: list[tuple[int, str]]) -> None:
+    import tempfile
+
+    root = make_site(FILES)
+    build_root(root)
+    for day, kind in edits:
+        path = root / f"content/blog/2024-01-{day:02d}-post-{day}.md"
+        if kind == "delete":
+            path.unlink(missing_ok=True)
+        elif kind == "template":
+            base = root / "templates/post.html"
+            base.write_text(base.read_text(encoding="utf-8") + f"\n{{# edit {day} #}}\n", encoding="utf-8")
+        else:
+            changes = {"title": post(f"Retitled {day}"), "body": post(f"Post {day}", body="Changed."), "tags": post(f"Post {day}", "other")}
+            path.write_text(changes[kind], encoding="utf-8")
+        build_root(root)
+    with tempfile.TemporaryDirectory() as folder:
+        clean_build_equals(root, Path(folder))
