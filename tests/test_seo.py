@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from sitegen import render
+from sitegen.check import check_site
 from tests.conftest import MakeSite, build_root
 from tests.test_base_path import BASE_URL, SETTINGS, build_publishing
 
@@ -174,6 +175,23 @@ def test_absolute_image_urls_are_kept(make_site: MakeSite) -> None:
     root, _ = build_publishing(make_site, files=extra)
     meta = meta_of(root / "_site" / "blog/card/index.html")
     assert meta.one("og:image") == "https://cdn.example/card.png"
+
+
+@pytest.mark.parametrize("image", ["/images/me.svg", "../images/me.svg", "/portfolio/images/me.svg", "./../images/me.svg"])
+def test_image_paths_from_the_root_or_the_posts_folder(make_site: MakeSite, image: str) -> None:
+    extra = {"content/blog/2024-05-02-card.md": f"---\nimage: {image}\n---\nWith a card.\n"}
+    root, _ = build_publishing(make_site, files=extra)
+    meta = meta_of(root / "_site" / "blog/card/index.html")
+    assert meta.one("og:image") == BASE_URL + "images/me.svg"
+
+
+def test_a_missing_image_builds_and_the_check_reports_it(make_site: MakeSite) -> None:
+    extra = {"content/blog/2024-05-02-card.md": "---\nimage: no such.png\n---\nWith a card.\n"}
+    root, _ = build_publishing(make_site, files=extra)
+    assert meta_of(root / "_site" / "blog/card/index.html").one("og:image") == BASE_URL + "blog/no%20such.png"
+    problems = check_site(root / "_site", "/portfolio/", origin="https://example.github.io")
+    # og:image and twitter:image name the same file: one problem.
+    assert [problem.format() for problem in problems] == [f"blog/card/index.html: broken link: {BASE_URL}blog/no%20such.png"]
 
 
 def test_site_image_is_the_default_card(make_site: MakeSite) -> None:
