@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from dataclasses import dataclass
 
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
+from sitegen.cache import Cache, cache_key
 from sitegen.model import Heading
 from sitegen.texmath import MathFailure, extract_math, render_math, restore_math, untokenize
 from sitegen.urls import slugify
@@ -69,6 +71,44 @@ def _extensions(style: str) -> tuple[list[str], dict[str, dict[str, object]]]:
 def _converter(style: str) -> markdown.Markdown:
     names, configs = _extensions(style)
     return markdown.Markdown(extensions=names, extension_configs=configs, output_format="html")
+
+
+def render_markdown_cached(text: str, style: str, cache: Cache) -> RenderedMarkdown:
+    """Render Markdown, reusing the result of an earlier build for the same text and options."""
+    key = cache_key("markdown", _versions(), style, text)
+    stored = cache.get(key)
+    if stored is not None:
+        return _from_json(stored)
+    rendered = render_markdown(text, style)
+    cache.put(key, _to_json(rendered))
+    return rendered
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> str:
+    """Return the versions of everything that shapes rendered Markdown."""
+    import importlib.metadata as metadata
+
+    from sitegen import __version__
+
+    names = ("markdown", "pymdown-extensions", "pygments", "latex2mathml")
+    return __version__ + "".join(f" {name}={metadata.version(name)}" for name in names)
+
+
+def _to_json(rendered: RenderedMarkdown) -> bytes:
+    data = {
+        "html": rendered.html,
+        "toc": [[h.level, h.anchor, h.text] for h in rendered.toc],
+        "math_failures": [[f.line, f.message] for f in rendered.math_failures],
+    }
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def _from_json(stored: bytes) -> RenderedMarkdown:
+    data = json.loads(stored)
+    toc = tuple(Heading(int(level), str(anchor), str(text)) for level, anchor, text in data["toc"])
+    failures = tuple(MathFailure(int(line), str(message)) for line, message in data["math_failures"])
+    return RenderedMarkdown(str(data["html"]), toc, failures)
 
 
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:

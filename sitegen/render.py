@@ -267,6 +267,7 @@ class SiteContext:
             "base_path": config.base_path,
             "menu": menu,
             "repository": config.repository,
+            "image": config.image,
             "build_year": config.now.year,
         }
 

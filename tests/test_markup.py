@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,21 @@ def test_summary_splits_at_the_more_marker() -> None:
 def test_extract_math_reports_source_lines() -> None:
     _, spans = extract_math("a\n\n$$\nx\n$$\n\ntext $y$\n")
     assert [(span.tex, span.display, span.line) for span in spans] == [("x", True, 2), ("y", False, 6)]
+
+
+def test_rendered_markdown_is_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import markup
+    from sitegen.cache import Cache
+
+    cache = Cache(tmp_path)
+    text = "## Heading\n\n$x_i$ and `code`\n\nBad $\\frac{a}{$\n"
+    first = markup.render_markdown_cached(text, "default", cache)
+    assert len(list(tmp_path.rglob("*"))) == 2  # one folder, one entry
+
+    def fail(*args: object) -> None:
+        raise AssertionError("converted again")
+
+    monkeypatch.setattr(markup, "render_markdown", fail)
+    assert markup.render_markdown_cached(text, "default", cache) == first
+    with pytest.raises(AssertionError, match="converted again"):
+        markup.render_markdown_cached(text + "more", "default", cache)

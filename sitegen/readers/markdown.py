@@ -5,14 +5,15 @@ from __future__ import annotations
 from sitegen.config import Config
 from sitegen.errors import ContentError, Problem, warning
 from sitegen.frontmatter import parse_front_matter
-from sitegen.markup import RenderedMarkdown, plain_text, render_markdown, split_summary
+from sitegen.cache import Cache
+from sitegen.markup import RenderedMarkdown, plain_text, render_markdown_cached, split_summary
 from sitegen.model import Document, Source
 
 
 def read(source: Source, config: Config) -> Document:
     """Read a Markdown file into a Document."""
     front = parse_front_matter(load_text(source), source.rel)
-    rendered = render_markdown(front.body, config.pygments_style)
+    rendered = render_markdown_cached(front.body, config.pygments_style, Cache(config.cache_path / "markdown"))
     summary, body = split_summary(rendered.html)
     return Document(
         source=source,
