@@ -70,6 +70,7 @@ class Document:
     attachments: tuple[Attachment, ...] = ()
     warnings: tuple[Problem, ...] = ()
     extra_links: Mapping[str, str] = field(default_factory=dict)  # reader-made links (notebook: colab...)
+    from_cache: bool | None = None  # None: the reader has no cache; True: its conversion was reused
 
 
 @dataclass(frozen=True, slots=True)
