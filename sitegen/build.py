@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +21,13 @@ from sitegen.links import resolve_site_links
 from sitegen.locales import LOCALES_FILE, Locales, load_locales
 from sitegen.model import Document, Output, Source
 from sitegen.readers import READABLE_SUFFIXES, read_document
-from sitegen.render import available_layouts, make_environment, plan_site, render_assets, render_jobs
+from sitegen.render import (
+    available_layouts,
+    make_environment,
+    plan_site,
+    render_assets,
+    render_jobs,
+)
 from sitegen.sitemap import render_site_files
 from sitegen.write import MARKER, check_output_folder, update_tree, write_tree
 
@@ -152,8 +158,9 @@ def _write(
     return write_tree((*rendered, *extras), out, config)
 
 
-def _planned_pages(fingerprints: dict[str, str] | object) -> list[Output]:
-    return [Output(dest, b"") for dest in sorted(fingerprints) if dest.endswith(".html")]  # type: ignore[attr-defined]
+def _planned_pages(fingerprints: Mapping[str, str]) -> list[Output]:
+    """Name every HTML page of the site (rendered now or kept from the last build), for the sitemap."""
+    return [Output(dest, b"") for dest in sorted(fingerprints) if dest.endswith(".html")]
 
 
 def _run_options(config: Config, out: Path) -> tuple[object, ...]:

@@ -139,7 +139,7 @@ def save_record(cache: Path, out: Path, record: BuildRecord) -> None:
 def inputs_fingerprint(files: Iterable[Path], root: Path, options: object) -> str:
     """Hash every input file's path and bytes, the options of the run and the sitegen version."""
     hasher = hashlib.sha256()
-    hasher.update(f"{__version__}\x00{options!r}".encode("utf-8"))
+    hasher.update(f"{__version__}\x00{options!r}".encode())
     for path in sorted(files):
         hasher.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00")
         hasher.update(hashlib.sha256(path.read_bytes()).digest())

@@ -27,4 +27,4 @@ def _rules(style: str, selector: str, setting: str) -> str:
         formatter = HtmlFormatter(style=style)
     except ClassNotFound as exc:
         raise ConfigError(f"unknown Pygments style '{style}' in '{setting}'", "pyproject.toml") from exc
-    return str(formatter.get_style_defs(selector))
+    return str(formatter.get_style_defs(selector))  # type: ignore[no-untyped-call]

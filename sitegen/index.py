@@ -329,7 +329,7 @@ def _collisions(sites: Iterable[LocaleSite], assets: Sequence[Source]) -> list[P
     for asset in assets:
         owners.setdefault(asset.content_rel, []).append(asset.rel)
     return [
-        Problem(f"'{dest}' would be written by {' and '.join(sorted(set(rels)))}", sorted(rels)[0])
+        Problem(f"'{dest}' would be written by {' and '.join(sorted(set(rels)))}", min(rels))
         for dest, rels in sorted(owners.items())
         if len(set(rels)) > 1
     ]

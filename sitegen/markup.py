@@ -87,7 +87,7 @@ def render_markdown_cached(text: str, style: str, cache: Cache) -> RenderedMarkd
 @functools.lru_cache(maxsize=1)
 def _versions() -> str:
     """Return the versions of everything that shapes rendered Markdown."""
-    import importlib.metadata as metadata
+    from importlib import metadata
 
     from sitegen import __version__
 

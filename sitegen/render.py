@@ -20,7 +20,7 @@ from markupsafe import Markup
 from sitegen.config import Config
 from sitegen.deps import TemplateDigests, digest, page_card
 from sitegen.errors import Problem, SitegenError, TemplateError
-from sitegen.links import ATTACHMENT, LinkTable, attachment_dest, link_table, rewrite_links
+from sitegen.links import ATTACHMENT, attachment_dest, link_table, rewrite_links
 from sitegen.locales import Locale, Locales
 from sitegen.model import LocaleSite, Output, Page, Site, Source
 from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest

@@ -175,7 +175,7 @@ def render_math(span: MathSpan) -> tuple[str, MathFailure | None]:
     """Convert one expression to MathML; on failure keep the TeX visible and say why."""
     try:
         mathml = latex2mathml.converter.convert(_portable(span.tex), display="block" if span.display else "inline")
-    except Exception as exc:  # latex2mathml raises bare Exception subclasses of many kinds
+    except Exception as exc:  # noqa: BLE001 - latex2mathml raises bare Exception subclasses of many kinds
         reason = str(exc) or type(exc).__name__
         shown = html.escape(span.source)
         tag = "pre" if span.display else "code"

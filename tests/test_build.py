@@ -182,8 +182,10 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(make_site: MakeSite) -> N
         ),
         (
             {"content/x.md": "---\nlayout: nope\n---\nbody\n"},
-            "content/x.md:2: error: unknown layout 'nope' (templates/nope.html does not exist)\n"
-            "  hint: known layouts: 404, about, base, blog, deep-learning, home, page, post, tag, tags",
+            (
+                "content/x.md:2: error: unknown layout 'nope' (templates/nope.html does not exist)\n"
+                "  hint: known layouts: 404, about, base, blog, deep-learning, home, page, post, tag, tags"
+            ),
         ),
         (
             {"content/x.md": "---\ntitles:\n  fr: Seulement\n---\nbody\n"},

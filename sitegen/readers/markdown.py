@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from sitegen.cache import Cache
 from sitegen.config import Config
 from sitegen.errors import ContentError, Problem, warning
 from sitegen.frontmatter import parse_front_matter
-from sitegen.cache import Cache
 from sitegen.markup import RenderedMarkdown, plain_text, render_markdown_cached, split_summary
 from sitegen.model import Document, Source
 
