@@ -155,6 +155,10 @@ def test_each_locale_has_its_own_feeds_under_its_prefix(make_site: MakeSite) -> 
     ]
     assert french.entries[1].id not in {entry.id for entry in english.entries}
     assert french.entries[0].id == english.entries[0].id
+    assert [entry.content[0].value for entry in french.entries[::2]] == [
+        entry.content[0].value for entry in english.entries[::2]
+    ]
+    assert BASE_URL + "blog/attention.svg" in links_in(french.entries[2].content[0].value)
     tagged = parse_feed(root / "_site" / "fr" / "blog" / "tags" / "numpy" / "feed.xml")
     assert tagged.feed.title == "Billets « numpy » · Pat Example"
     assert tagged.feed.links[0].href == BASE_URL + "fr/blog/tags/numpy/feed.xml"
