@@ -268,7 +268,8 @@ def test_workflow_builds_for_the_pages_url_and_deploys() -> None:
     assert steps[1]["with"]["python-version"] == "3.11" and steps[1]["with"]["cache"] == "pip"
     assert steps[2]["id"] == "pages"
     assert steps[3]["run"] == 'make build BASE_URL="${{ steps.pages.outputs.base_url }}/"'
-    assert steps[4] == {"uses": "actions/upload-pages-artifact@v3", "with": {"path": "_site"}}
+    assert steps[4]["run"] == '.venv/bin/sitegen check --base-url "${{ steps.pages.outputs.base_url }}/"'
+    assert steps[5] == {"uses": "actions/upload-pages-artifact@v3", "with": {"path": "_site"}}
     deploy_job = jobs["deploy"]
     assert deploy_job["needs"] == "build" and deploy_job["environment"]["name"] == "github-pages"
     assert deploy_job["steps"] == [{"id": "deployment", "uses": "actions/deploy-pages@v4"}]
