@@ -300,7 +300,7 @@ def test_workflow_passes_actionlint() -> None:
 
 def test_actionlint_does_find_mistakes(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    text = WORKFLOW.read_text(encoding="utf-8").replace("steps.pages.outputs.base_url", "steps.page.outputs.base_url")
+    text = WORKFLOW.read_text(encoding="utf-8").replace("steps.pages.outputs.base_url", "steps.page.outputs.base_url", 1)
     broken.write_text(text, encoding="utf-8")
     assert [finding["kind"] for finding in run_actionlint(broken)] == ["expression"]
 
