@@ -1,19 +1,186 @@
-// Dark-mode toggle: remembers the reader's choice; the page's <head> applies it before paint.
+// The theme's behaviour: the dark-mode toggle and the search box. Everything works without it.
 (function () {
-  var root = document.documentElement;
-  var button = document.querySelector(".theme-toggle");
-  if (!button) return;
-  function current() {
-    if (root.dataset.theme) return root.dataset.theme;
-    return window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
-  }
-  function show() { button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false"); }
-  button.hidden = false;
-  show();
-  button.addEventListener("click", function () {
-    var next = current() === "dark" ? "light" : "dark";
-    root.dataset.theme = next;
-    try { localStorage.setItem("theme", next); } catch (e) {}
+  "use strict";
+
+  // Dark-mode toggle. The <head> applies a saved choice before the first paint; with no saved
+  // choice the stylesheet follows the system setting.
+  function setUpThemeToggle() {
+    var root = document.documentElement;
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    var system = window.matchMedia("(prefers-color-scheme: dark)");
+    function current() {
+      if (root.dataset.theme === "light" || root.dataset.theme === "dark") return root.dataset.theme;
+      return system.matches ? "dark" : "light";
+    }
+    function show() {
+      button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
+    }
+    button.hidden = false;
     show();
-  });
+    if (system.addEventListener) system.addEventListener("change", show);
+    button.addEventListener("click", function () {
+      var next = current() === "dark" ? "light" : "dark";
+      root.dataset.theme = next;
+      try {
+        localStorage.setItem("theme", next);
+      } catch (e) {
+        // Storage can be blocked (private windows); the choice then lasts for this page only.
+      }
+      show();
+    });
+  }
+
+  // Search box. The Pagefind module is imported the first time the box is used, from the site
+  // itself; it searches the index of the page's language (<html lang>).
+  function setUpSearch() {
+    var box = document.querySelector(".site-search");
+    if (!box) return;
+    var form = box.querySelector("form");
+    var input = box.querySelector("input");
+    var panel = box.querySelector(".search-results");
+    var message = box.querySelector(".search-message");
+    var list = box.querySelector(".search-list");
+    var status = box.querySelector("[role=status]");
+    var maxResults = 8;
+    var pending = null;
+    var timer = 0;
+    var serial = 0;
+
+    function text(name, values) {
+      return (box.getAttribute("data-text-" + name) || "").replace(/\{(\w+)\}/g, function (all, key) {
+        return key in values ? values[key] : all;
+      });
+    }
+
+    function load() {
+      if (!pending) {
+        pending = import(box.dataset.index).then(function (pagefind) {
+          return Promise.resolve(pagefind.options({ baseUrl: box.dataset.base })).then(function () {
+            return pagefind;
+          });
+        });
+      }
+      return pending;
+    }
+
+    function open(visible) {
+      panel.hidden = !visible;
+    }
+
+    function say(words) {
+      message.textContent = words;
+      message.hidden = !words;
+      status.textContent = words;
+    }
+
+    function render(query, results) {
+      list.textContent = "";
+      results.forEach(function (result) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = result.url;
+        link.className = "search-title";
+        link.textContent = (result.meta && result.meta.title) || result.url;
+        item.appendChild(link);
+        if (result.meta && result.meta.date) {
+          var date = document.createElement("span");
+          date.className = "search-date";
+          date.textContent = result.meta.date;
+          item.appendChild(date);
+        }
+        var excerpt = document.createElement("p");
+        excerpt.className = "search-excerpt";
+        // Pagefind escapes the page text and adds only <mark> around the matches.
+        excerpt.innerHTML = result.excerpt;
+        item.appendChild(excerpt);
+        list.appendChild(item);
+      });
+      if (results.length) {
+        message.hidden = true;
+        status.textContent = text("results", { count: results.length });
+      } else {
+        say(text("none", { query: query }));
+      }
+      open(true);
+    }
+
+    function search(query) {
+      var mine = ++serial;
+      load()
+        .then(function (pagefind) {
+          return pagefind.search(query);
+        })
+        .then(function (found) {
+          if (mine !== serial) return null;
+          return Promise.all(found.results.slice(0, maxResults).map(function (r) { return r.data(); }));
+        })
+        .then(function (results) {
+          if (results && mine === serial) render(query, results);
+        })
+        .catch(function () {
+          if (mine !== serial) return;
+          list.textContent = "";
+          say(text("unavailable", {}));
+          open(true);
+        });
+    }
+
+    function onInput() {
+      var query = input.value.trim();
+      window.clearTimeout(timer);
+      if (!query) {
+        serial++;
+        list.textContent = "";
+        say("");
+        open(false);
+        return;
+      }
+      timer = window.setTimeout(function () { search(query); }, 150);
+    }
+
+    function links() {
+      return Array.prototype.slice.call(list.querySelectorAll("a"));
+    }
+
+    box.hidden = false;
+    // Start fetching the index as soon as the reader heads for the box.
+    input.addEventListener("focus", function () {
+      load().catch(function () {});
+    });
+    input.addEventListener("click", function () {
+      if (input.value.trim() && (list.children.length || message.textContent)) open(true);
+    });
+    input.addEventListener("input", onInput);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var first = links()[0];
+      if (!first) return;
+      open(true);
+      first.focus();
+    });
+    box.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "Escape") {
+        if (!panel.hidden) {
+          open(false);
+          input.focus();
+          event.preventDefault();
+        }
+      } else if (event.key === "ArrowDown" && all.length) {
+        all[Math.min(at + 1, all.length - 1)].focus();
+        event.preventDefault();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        (at === 0 ? input : all[at - 1]).focus();
+        event.preventDefault();
+      }
+    });
+    box.addEventListener("focusout", function (event) {
+      if (!event.relatedTarget || !box.contains(event.relatedTarget)) open(false);
+    });
+  }
+
+  setUpThemeToggle();
+  setUpSearch();
 })();

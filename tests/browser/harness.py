@@ -1,0 +1,256 @@
+"""What the browser and standards tests share: the built example site, a real HTTP server and Chromium.
+
+The example site is built once per test process into a temporary folder, indexed for search,
+and served by `http.server` on 127.0.0.1 (port 0) from a thread. Chromium is Debian's
+(/usr/bin/chromium), driven by Playwright; no browser is downloaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitegen.search import index_site
+from tests.conftest import REPO, build_root, copy_example, parse_page
+
+CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+TOOLS = REPO / ".tools" / "node_modules"
+AXE_JS = TOOLS / "axe-core" / "axe.min.js"
+VNU_JAR = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SCREENSHOTS = REPO / "test-output" / "screenshots"
+PROJECT_BASE = "/portfolio/"  # the base path of the project-site build
+
+VIEWPORTS = {"phone": {"width": 375, "height": 800}, "desktop": {"width": 1280, "height": 900}}
+
+
+def missing_browser() -> str | None:
+    """Say why the browser tests cannot run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the 'playwright' Python package is not installed (pip install playwright)"
+    if not CHROMIUM.is_file():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    return None
+
+
+def require_browser() -> None:
+    """Skip the calling test when Playwright or Chromium is genuinely missing."""
+    reason = missing_browser()
+    if reason:
+        pytest.skip(reason)
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltSite:
+    """One build of the example site and the dests of each page type in it."""
+
+    out: Path  # the output folder
+    base: str  # the base path it was built for: "/" or "/portfolio/"
+    pages: dict[str, str] = field(default_factory=dict)  # page type -> dest
+
+
+def build_example(folder: Path, *, base_url: str | None = None, search: bool = True) -> BuiltSite:
+    """Build a copy of the example site into folder/_site (and index it for search)."""
+    root = copy_example(folder)
+    if base_url:
+        build_root(root, base_url=base_url)
+    else:
+        build_root(root)
+    out = root / "_site"
+    if search:
+        index_site(out)
+    base = "/" if not base_url else "/" + base_url.split("://", 1)[1].split("/", 1)[1]
+    return BuiltSite(out, base, find_page_types(out))
+
+
+def find_page_types(out: Path) -> dict[str, str]:
+    """Pick one page of each type from the built site, by what the pages contain."""
+    posts = sorted(
+        path.relative_to(out).as_posix()
+        for path in (out / "blog").glob("*/index.html")
+        if path.parent.name not in {"tags", "page"}
+    )
+    notebook = [dest for dest in posts if _is_notebook_post(out / dest)]
+    markdown = [dest for dest in posts if dest not in notebook]
+    rich = [dest for dest in markdown if _has(out / dest, "<math", 'class="highlight"', 'class="toc"')]
+    tag_pages = sorted(path.relative_to(out).as_posix() for path in (out / "blog/tags").glob("*/index.html"))
+    pages = {
+        "home": "index.html",
+        "about": "about/index.html",
+        "deep-learning": "deep-learning/index.html",
+        "blog": "blog/index.html",
+        "blog-page-2": "blog/page/2/index.html",
+        "post": (rich or markdown)[0],
+        "tags": "blog/tags/index.html",
+        "tag": tag_pages[0],
+        "404": "no-such-page/index.html",  # served with the site's 404.html, as GitHub Pages does
+        "home-zh-hans": "zh-hans/index.html",
+        "about-fr": "fr/about/index.html",
+    }
+    if notebook:
+        pages["notebook"] = notebook[0]
+    return {name: dest for name, dest in pages.items() if name == "404" or (out / dest).is_file()}
+
+
+def _is_notebook_post(path: Path) -> bool:
+    return any(value.split("?")[0].endswith(".ipynb") for _, value in parse_page(path).links)
+
+
+def _has(path: Path, *needles: str) -> bool:
+    html = path.read_text(encoding="utf-8")
+    return all(needle in html for needle in needles)
+
+
+def has_notebook_source() -> bool:
+    """Tell whether the example site has a notebook post at all."""
+    return any((REPO / "content" / "blog").rglob("*.ipynb"))
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve one folder under a base path; anything outside the base path is a 404."""
+
+    base = "/"
+    requests: list[str]
+
+    def translate_path(self, path: str) -> str:
+        self.requests.append(path)
+        clean = path.split("?", 1)[0].split("#", 1)[0]
+        if not clean.startswith(self.base):
+            return str(Path(self.directory) / ".outside-base-path")
+        return super().translate_path("/" + clean[len(self.base) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a missing file with the site's 404.html, as GitHub Pages does."""
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """A site being served: where, and every path the browser asked for."""
+
+    origin: str  # "http://127.0.0.1:PORT"
+    base: str  # the base path the site lives under
+    requests: list[str]
+
+    def url(self, dest: str) -> str:
+        """Return the full URL of an output file."""
+        return self.origin + self.base + dest.removesuffix("index.html")
+
+
+@contextlib.contextmanager
+def serve(built: BuiltSite) -> Iterator[Served]:
+    """Serve a built site on 127.0.0.1 (a free port) from a thread until the block ends."""
+    requests: list[str] = []
+    handler = type("Handler", (_SiteHandler,), {"base": built.base, "requests": requests})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(built.out)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield Served(f"http://127.0.0.1:{server.server_address[1]}", built.base, requests)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@dataclass
+class PageProblems:
+    """What went wrong while a page loaded: console errors, uncaught errors, failed requests."""
+
+    console: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
+
+    def all(self) -> list[str]:
+        """Return every problem, one line each."""
+        return [*self.console, *self.errors, *self.failed]
+
+
+def watch(page: Any) -> PageProblems:
+    """Record a page's console errors, uncaught exceptions and failed or 4xx/5xx requests."""
+    problems = PageProblems()
+    page.on(
+        "console",
+        lambda message: message.type == "error"
+        and problems.console.append(f"console: {message.text} [{message.location.get('url', '')}]"),
+    )
+    page.on("pageerror", lambda error: problems.errors.append(f"uncaught: {error}"))
+    page.on("requestfailed", lambda request: problems.failed.append(f"failed: {request.url} ({request.failure})"))
+    page.on("request", lambda request: problems.requested.append(request.url))
+    page.on(
+        "response",
+        lambda response: response.status >= 400 and problems.failed.append(f"HTTP {response.status}: {response.url}"),
+    )
+    return problems
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Launch Debian's Chromium headless with the flags that keep it off the network."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Chromium for this test process."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def example(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The example site, built and indexed for search once per test process."""
+    return build_example(tmp_path_factory.mktemp("example-site"))
+
+
+@pytest.fixture(scope="session")
+def site(example: BuiltSite) -> Iterator[Served]:
+    """The example site served over HTTP."""
+    with serve(example) as served:
+        yield served
+
+
+def save_screenshot(page: Any, name: str) -> Path:
+    """Write a full-page screenshot to test-output/screenshots/ for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    return path
+
