@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape, unescape
@@ -57,24 +57,16 @@ def render_feeds(site: Site, config: Config, locales: Locales) -> tuple[Output, 
 
 def collect_feeds(site: Site, config: Config, locales: Locales) -> tuple[Feed, ...]:
     """List every feed of every built locale: the blog's, then one per tag."""
-    default = site.locales.get(locales.default)
-    originals = {post.id: post for post in default.posts} if default else {}
-    return tuple(
-        feed
-        for locale_site in site.locales.values()
-        for feed in _locale_feeds(locale_site, originals, config, locales)
-    )
+    return tuple(feed for locale_site in site.locales.values() for feed in _locale_feeds(locale_site, config, locales))
 
 
-def _locale_feeds(
-    site: LocaleSite, originals: Mapping[str, Page], config: Config, locales: Locales
-) -> tuple[Feed, ...]:
+def _locale_feeds(site: LocaleSite, config: Config, locales: Locales) -> tuple[Feed, ...]:
     prefix = locale_prefix(site.locale, locales.default)
     limit = config.feed_entries
 
     def entries(posts: Sequence[Page]) -> tuple[Page, ...]:
-        # An untranslated post is the default locale's post, whose links the link stage resolved.
-        return tuple(post if post.translated else originals.get(post.id, post) for post in posts[:limit])
+        # A locale's feed holds the posts written for it; untranslated ones are only listed on its pages.
+        return tuple(post for post in posts if post.translated)[:limit]
 
     blog_url = site.blog[0].url if site.blog else url_for_dest(pretty_dest(prefix + "blog"), config.base_path)
     feeds = [Feed(prefix + "feed.xml", config.title, blog_url, site.locale, entries(site.posts))]
