@@ -18,6 +18,7 @@ from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 log = logging.getLogger(__name__)
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"  # sitemaps carry a page's translations as xhtml:link
 NOT_FOUND_DEST = "404.html"
 # A host name as GitHub Pages takes it in CNAME: labels of letters, digits and hyphens.
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$")
@@ -38,15 +39,30 @@ def render_site_files(site: Site, pages: Sequence[Output], config: Config, local
 def render_sitemap(site: Site, pages: Sequence[Output], config: Config, locales: Locales) -> Output:
     """List every public HTML page (all but 404.html) with the date it last changed, when known."""
     lastmod = page_dates(site, locales)
-    root = ET.Element("urlset", {"xmlns": SITEMAP})
+    alternates = page_alternates(site)
+    root = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
     for dest in sorted(o.dest for o in pages if is_public_page(o.dest)):
         entry = ET.SubElement(root, "url")
         ET.SubElement(entry, "loc").text = absolute_url(url_for_dest(dest, config.base_path), config.base_url)
         if dest in lastmod:
             ET.SubElement(entry, "lastmod").text = format_time(lastmod[dest])
+        for code, url in alternates.get(dest, ()):
+            link = {"rel": "alternate", "hreflang": code, "href": absolute_url(url, config.base_url)}
+            ET.SubElement(entry, "xhtml:link", link)
     ET.indent(root, space="  ")
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
     return Output("sitemap.xml", data, frozenset({"config:base_url"}))
+
+
+def page_alternates(site: Site) -> dict[str, list[tuple[str, str]]]:
+    """Map each translated page's dest to its versions in every locale, when it has more than one."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for locale_site in site.locales.values():
+        for page in (*locale_site.pages, *locale_site.posts):
+            versions = site.translations.get(page.key, {})
+            if page.translated and len(versions) > 1:
+                found[page.dest] = sorted(versions.items())
+    return found
 
 
 def is_public_page(dest: str) -> bool:

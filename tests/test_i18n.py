@@ -130,3 +130,22 @@ def test_translation_file_only_locale(make_site: MakeSite) -> None:
     build_root(root)
     assert (root / "_site/fr/only/index.html").is_file()
     assert not (root / "_site/only").exists()
+
+
+def test_each_locale_feed_and_the_sitemap_alternates(site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    fr_feed = (site / "_site/fr/feed.xml").read_text(encoding="utf-8")
+    assert "L’attention" in fr_feed and "English only" not in fr_feed
+    names = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(site / "_site/sitemap.xml").getroot()
+    entries = {url.findtext("s:loc", namespaces=names): url for url in root.findall("s:url", names)}
+    about = entries["https://example.org/fr/about/"]
+    hreflangs = {link.get("hreflang"): link.get("href") for link in about.findall("x:link", names)}
+    assert hreflangs == {
+        "en": "https://example.org/about/",
+        "fr": "https://example.org/fr/about/",
+        "zh-Hans": "https://example.org/zh-hans/about/",
+        "zh-TW": "https://example.org/zh-tw/about/",
+    }
+    assert not entries["https://example.org/deep-learning/"].findall("x:link", names)
