@@ -15,6 +15,7 @@ parses it again into exactly the values a fresh read gives.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -23,7 +24,6 @@ from typing import Any
 
 from sitegen.errors import ContentError
 from sitegen.frontmatter import parse_front_matter_block, split_front_matter
-from sitegen.markup import plain_text
 from sitegen.notebook_load import CellLocation
 
 RAW_CELL = "raw cell"
@@ -34,6 +34,7 @@ _TITLE = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _SUMMARY = re.compile(r"^>\s?(.*)$")
 _FIELD = re.compile(r"^[-*]\s+([A-Za-z_][\w-]*)\s*:(.*)$")
 _SITEGEN_KEY = re.compile(r'^\s*"sitegen":')
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +130,7 @@ def _fastpages_cell(source: str, index: int, location: CellLocation | None) -> F
         return None
     if summaries:
         summary_line = next(n for n in range(start + 1, len(lines)) if _SUMMARY.match(lines[n].strip()))
-        yaml_lines[summary_line] = "description: " + _quoted(plain_text(" ".join(summaries)))
+        yaml_lines[summary_line] = "description: " + _quoted(_text_of(" ".join(summaries)))
     first_line = location.line_of(0) if location else None
     return FrontMatterSource(MARKDOWN_CELL, "\n".join(yaml_lines) + "\n", index, first_line, location.listed if location else True)
 
@@ -138,6 +139,11 @@ def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
         return value[1:-1].strip()
     return value
+
+
+def _text_of(summary: str) -> str:
+    """fastpages summaries may hold inline HTML; a description is plain text."""
+    return " ".join(html.unescape(_TAG.sub("", summary)).split())
 
 
 def _quoted(value: str) -> str:
