@@ -1,0 +1,137 @@
+"""The Pagefind search index: made from the built pages, per language, swapped in whole, errors located."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SitegenError
+from sitegen.search import SEARCH_DIR, index_site
+from tests.conftest import MakeSite, build_root
+
+LOCALES = """\
+default: en
+build: [en, fr]
+locales:
+  en:
+    name: English
+    strings:
+      skip_to_content: Skip to content
+      menu: Menu
+      home: Home
+      posts: Blog
+      tags: Tags
+      all_tags: All tags
+      read_more: Read more
+      table_of_contents: Table of contents
+      min_read: "{minutes} min read"
+      published: Published
+      updated: Updated
+      previous_post: Previous post
+      next_post: Next post
+      newer_posts: Newer posts
+      older_posts: Older posts
+      page_n_of_m: "Page {number} of {count}"
+      posts_tagged: "Posts tagged “{tag}”"
+      not_found_title: Page not found
+      not_found_text: Not here.
+      feed: Atom feed
+      language: Language
+      not_translated: Not yet translated
+      download_notebook: Download the notebook
+      open_in_colab: Open in Colab
+      launch_binder: Launch Binder
+      view_on_github: View on GitHub
+      toggle_theme: Toggle dark mode
+      search: Search
+      pagination: Pagination
+  fr:
+    name: Français
+    strings:
+      search: Rechercher
+"""
+
+SITE = {
+    "locales.yaml": LOCALES,
+    "content/about.md": "---\ntitle: About\n---\nI study marmalade kinetics.\n",
+    "content/about.fr.md": "---\ntitle: À propos\n---\nJ'étudie la cinétique des confitures.\n",
+    "content/blog/2024-03-05-attention.md": "---\ntitle: Attention\ntags: [nlp]\n---\nSoftmax over scores.\n",
+}
+
+
+def pagefind_or_skip() -> None:
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        pytest.skip("the 'pagefind' package is not installed (pip install 'pagefind[extended]')")
+    if get_executable() is None:
+        pytest.skip("the 'pagefind' package has no binary here (pip install 'pagefind[extended]')")
+
+
+@pytest.fixture
+def built(make_site: MakeSite) -> Path:
+    root = make_site(SITE)
+    build_root(root)
+    return root / "_site"
+
+
+def entry(out: Path) -> dict[str, dict[str, int]]:
+    """Return the languages of the index with their page counts."""
+    data = json.loads((out / SEARCH_DIR / "pagefind-entry.json").read_text(encoding="utf-8"))
+    return {code: {"pages": value["page_count"]} for code, value in data["languages"].items()}
+
+
+def test_index_holds_each_language_and_only_the_marked_pages(built: Path) -> None:
+    pagefind_or_skip()
+    index_site(built)
+    for name in ("pagefind.js", "pagefind-worker.js"):
+        assert (built / SEARCH_DIR / name).is_file()
+    # Posts and pages carry data-pagefind-body; listings, tag pages and the 404 page do not.
+    assert entry(built) == {"en": {"pages": 2}, "fr": {"pages": 1}}
+    assert not [path.name for path in built.iterdir() if path.name.startswith(f".{SEARCH_DIR}.")]
+
+
+def test_a_second_run_replaces_the_index_whole(built: Path) -> None:
+    pagefind_or_skip()
+    index_site(built)
+    stale = built / SEARCH_DIR / "stale-file.txt"
+    stale.write_text("left from an older index", encoding="utf-8")
+    index_site(built)
+    assert not stale.exists()
+    assert entry(built)["en"] == {"pages": 2}
+
+
+def test_a_site_with_no_pages_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "_site").mkdir()
+    with pytest.raises(SitegenError) as caught:
+        index_site(tmp_path / "_site")
+    assert caught.value.format() == "error: nothing to index for search: no HTML pages in _site/\n  hint: build the site first"
+
+
+def test_a_missing_binary_says_how_to_install_it(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pagefind")
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(built.parent / "no-such-pagefind"))
+    with pytest.raises(SitegenError) as caught:
+        index_site(built)
+    assert caught.value.format() == (
+        "error: search needs the Pagefind binary, which was not found\n"
+        "  hint: install it with: pip install 'pagefind[extended]' (the extended binary segments Chinese text)"
+    )
+
+
+def test_a_failed_run_keeps_the_previous_index(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pagefind_or_skip()
+    index_site(built)
+    before = (built / SEARCH_DIR / "pagefind-entry.json").read_bytes()
+    failing = built.parent / "failing-pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: could not parse page.html' >&2\nexit 1\n", encoding="utf-8")
+    failing.chmod(failing.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(failing))
+    with pytest.raises(SitegenError) as caught:
+        index_site(built)
+    assert caught.value.format() == "error: search index failed: Error: could not parse page.html"
+    assert (built / SEARCH_DIR / "pagefind-entry.json").read_bytes() == before
+    assert not [path.name for path in built.iterdir() if path.name.startswith(f".{SEARCH_DIR}.")]
