@@ -19,7 +19,7 @@ from sitegen.highlight import CSS_DEST, render_pygments_css
 from sitegen.index import Layouts, build_site
 from sitegen.links import resolve_site_links
 from sitegen.locales import LOCALES_FILE, Locales, load_locales
-from sitegen.model import Document, Output, Source
+from sitegen.model import Document, Output, Site, Source
 from sitegen.readers import READABLE_SUFFIXES, read_document
 from sitegen.render import (
     available_layouts,
@@ -79,16 +79,10 @@ def build(config: Config, *, output: Path | None = None, jobs: int | None = None
     record = load_record(config.cache_path, out) if (out / MARKER).is_file() else None
     if record and record.inputs == inputs and not _is_due(record, config):
         return BuildReport(0, 0, _count_pages(record), 0, record.warnings, time.perf_counter() - started, out)
-    # Settings and locales first: every later stage reads them.
-    locales = load_locales(config.root)
-    _check_default_locale(config, locales)
-    layouts = Layouts(available_layouts(config))
-    # Find every source, then read all of them before anything is written.
-    sources = discover_sources(config, READABLE_SUFFIXES, tuple(locales.by_code))
-    documents = read_documents([s for s in sources if s.kind in ("page", "post")], config, jobs)
-    assets = tuple(s for s in sources if s.kind in ("asset", "static"))
-    # Resolve each document per locale, index posts, tags and listings, then resolve links.
-    site = build_site(documents, assets, config, locales, layouts)
+    # Read everything and index the site before anything is written.
+    locales, documents, site = load_site(config, jobs)
+    assets = site.assets
+    # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
     site, link_warnings = resolve_site_links(site, config, locales, generated)
     # Render what changed; feeds, sitemap and copied files are made every time (they are cheap).
@@ -115,6 +109,20 @@ def build(config: Config, *, output: Path | None = None, jobs: int | None = None
         notebooks=sum(1 for d in documents if d.source.suffix == ".ipynb"),
         notebooks_cached=sum(1 for d in documents if getattr(d, "from_cache", False)),
     )
+
+
+def load_site(config: Config, jobs: int | None = None) -> tuple[Locales, tuple[Document, ...], Site]:
+    """Run the stages up to the index: locales, discover, read, resolve and index."""
+    # Settings and locales first: every later stage reads them.
+    locales = load_locales(config.root)
+    _check_default_locale(config, locales)
+    layouts = Layouts(available_layouts(config))
+    # Find every source, then read all of them.
+    sources = discover_sources(config, READABLE_SUFFIXES, tuple(locales.by_code))
+    documents = read_documents([s for s in sources if s.kind in ("page", "post")], config, jobs)
+    assets = tuple(s for s in sources if s.kind in ("asset", "static"))
+    # Resolve each document per locale; index posts, tags and listings.
+    return locales, documents, build_site(documents, assets, config, locales, layouts)
 
 
 def input_files(config: Config) -> Iterator[Path]:

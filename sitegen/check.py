@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.urls import dest_to_path
 
@@ -224,6 +225,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's options."""
     parser.add_argument("--output", type=Path, help="the built site to check (default: the output folder)")
     parser.add_argument("--base-url", help="the base_url the site was built with, if not the configured one")
+    parser.add_argument(
+        "--translations", action="store_true", help="report, per locale, the pages and UI strings that fall back"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -231,6 +235,8 @@ def run(args: argparse.Namespace) -> int:
     from sitegen.cli import config_from_args
 
     config = config_from_args(args)
+    if args.translations:
+        return _report_translations(config)
     out = args.output.resolve() if args.output else config.output_path
     if not (out / "index.html").is_file():
         raise SitegenError(f"no built site in {out.name}/ (no index.html)", hint="run 'sitegen build' first")
@@ -240,3 +246,15 @@ def run(args: argparse.Namespace) -> int:
         print(problem.format())
     print(report.summary())
     return 1 if report.problems else 0
+
+
+def _report_translations(config: Config) -> int:
+    """Print what is left to translate; this is information, not a failure."""
+    from sitegen.build import load_site
+    from sitegen.coverage import translation_gaps
+
+    locales, _, site = load_site(config)
+    for gaps in translation_gaps(site, locales):
+        for line in gaps.format():
+            print(line)
+    return 0

@@ -149,3 +149,29 @@ def test_each_locale_feed_and_the_sitemap_alternates(site: Path) -> None:
         "zh-TW": "https://example.org/zh-tw/about/",
     }
     assert not entries["https://example.org/deep-learning/"].findall("x:link", names)
+
+
+def test_translation_report_names_what_falls_back(site: Path) -> None:
+    from sitegen.build import load_site
+    from sitegen.coverage import translation_gaps
+    from tests.conftest import site_config
+
+    locales, _, indexed = load_site(site_config(site))
+    report = {gaps.locale: gaps for gaps in translation_gaps(indexed, locales)}
+    assert report["fr"].pages == ("content/blog/2024-04-01-english-only.md", "content/blog/2024-05-01-chinese.md", "content/deep-learning.md")
+    assert report["fr"].strings == ()
+    assert report["zh-TW"].strings == ()
+    assert "content/blog/2024-05-01-chinese.md" not in report["zh-Hans"].pages
+    assert report["fr"].format()[0] == "fr: 3 of 5 pages fall back:"
+
+
+def test_translation_report_lists_missing_ui_strings(make_site: MakeSite) -> None:
+    import subprocess
+    import sys
+
+    locales = LOCALES.replace("      search: Rechercher\n", "").replace("      pagination: Pagination\n      not_found", "      not_found")
+    root = make_site({**SITE, "locales.yaml": locales}, settings=SETTINGS)
+    result = subprocess.run([sys.executable, "-m", "sitegen", "check", "--translations", "--root", str(root)],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "fr: 1 UI strings fall back: search" in result.stdout.splitlines()
