@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 
+from sitegen.config import parse_config
+from sitegen.model import Source
+from sitegen.readers import notebook
 from tests.conftest import DEFAULT_SETTINGS, MakeSite, build_root, parse_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebook"
@@ -72,3 +77,30 @@ def test_braces_in_a_notebook_are_text_in_the_page(site: Path) -> None:
     text = "".join(parse_page(site / "_site/blog/braces/index.html").text)
     assert "{{ undefined_variable }} {% endif %}" in text
     assert "{{ not_jinja }} {% for x in y %}" in text
+
+
+# The example site's notebook posts
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((REPO / "content/blog").glob("*.ipynb"))
+
+
+def test_the_example_site_has_small_notebook_posts_with_their_outputs() -> None:
+    assert len(EXAMPLES) >= 2
+    for path in EXAMPLES:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.ipynb", path.name), path.name
+        assert path.stat().st_size < 300_000, path.name
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        assert any(cell.get("outputs") for cell in cells if cell["cell_type"] == "code"), path.name
+
+
+def test_example_notebooks_read_cleanly(tmp_path: Path) -> None:
+    config = parse_config({"title": "T", "author": "A", "base_url": "https://example.org/"}, tmp_path)
+    documents = [notebook.read(Source(p, f"content/blog/{p.name}", f"blog/{p.name}", "post"), config) for p in EXAMPLES]
+    for document in documents:
+        assert document.warnings == (), document.source.rel
+        assert document.meta.get("title") and document.meta.get("tags")
+        assert document.meta.get("execute") is not True  # committed with outputs, never run at build time
+    bodies = "".join(document.body for document in documents)
+    assert ".png\"" in bodies and 'class="dataframe"' in bodies and "<math" in bodies
+    assert "<details" in bodies and "<details class=\"nb-input\" open>" in bodies
