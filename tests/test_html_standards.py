@@ -69,7 +69,7 @@ def test_every_page_passes_the_nu_html_checker(built: BuiltSite) -> None:
         + (f"\n    {m['extract'].strip()}" if m.get("extract") else "")
         for m in messages
     ]
-    assert problems == [], "\n".join(problems)
+    assert not problems, "\n".join(problems)
 
 
 # --- axe-core ------------------------------------------------------------------------------
@@ -102,7 +102,8 @@ def test_axe_finds_no_violations(browser: Any, built: BuiltSite, served: Served,
     try:
         page = context.new_page()
         page.goto(served.url(built.pages[kind]))
-        assert run_axe(page) == []
+        violations = run_axe(page)
+        assert not violations, "\n".join(violations)
     finally:
         context.close()
 
@@ -122,7 +123,8 @@ def test_axe_finds_no_violations_after_the_toggle_and_with_search_results_open(
         box.click()
         box.press_sequentially("gradient", delay=10)
         page.locator(".search-list a").first.wait_for(state="visible")
-        assert run_axe(page) == []
+        violations = run_axe(page)
+        assert not violations, "\n".join(violations)
     finally:
         context.close()
 
@@ -176,7 +178,7 @@ def test_theme_text_colours_pass_aa(scheme: str) -> None:
     palette = theme_palettes()[scheme]
     failures = [
         f"{text} {palette[text]} on {ground} {palette[ground]}: {contrast(palette[text], palette[ground]):.2f}"
-        for text in ("--fg", "--muted", "--accent", "--accent-visited")
+        for text in ("--fg", "--muted", "--accent", "--accent-visited", *(k for k in palette if k.startswith("--ansi-")))
         for ground in ("--bg", "--surface")
         if contrast(palette[text], palette[ground]) < AA_TEXT
     ]
@@ -184,7 +186,7 @@ def test_theme_text_colours_pass_aa(scheme: str) -> None:
         failures.append("--mark-fg on --mark-bg")
     failures += [
         f"{part} on {ground}: {contrast(palette[part], palette[ground]):.2f}"
-        for part in ("--focus", "--control-border")
+        for part in ("--focus", "--control-border", "--warn", "--error")
         for ground in ("--bg", "--surface")
         if contrast(palette[part], palette[ground]) < AA_NON_TEXT
     ]

@@ -16,7 +16,6 @@
     function show() {
       button.setAttribute("aria-pressed", current() === "dark" ? "true" : "false");
     }
-    button.hidden = false;
     show();
     if (system.addEventListener) system.addEventListener("change", show);
     button.addEventListener("click", function () {
@@ -143,7 +142,6 @@
       return Array.prototype.slice.call(list.querySelectorAll("a"));
     }
 
-    box.hidden = false;
     // Start fetching the index as soon as the reader heads for the box.
     input.addEventListener("focus", function () {
       load().catch(function () {});

@@ -1,6 +1,9 @@
 (function () {
+  var root = document.documentElement;
+  // Scripts run: the stylesheet may show the controls site.js drives (no layout shift later).
+  root.className += " js";
   try {
     var saved = localStorage.getItem("theme");
-    if (saved === "light" || saved === "dark") document.documentElement.dataset.theme = saved;
+    if (saved === "light" || saved === "dark") root.dataset.theme = saved;
   } catch (e) {}
 })();

@@ -7,6 +7,7 @@ and served by `http.server` on 127.0.0.1 (port 0) from a thread. Chromium is Deb
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import http.server
@@ -88,7 +89,8 @@ def find_page_types(out: Path) -> dict[str, str]:
         for path in (out / "blog").glob("*/index.html")
         if path.parent.name not in {"tags", "page"}
     )
-    notebook = [dest for dest in posts if _is_notebook_post(out / dest)]
+    notebooks = [dest for dest in posts if _is_notebook_post(out / dest)]
+    notebook = sorted(notebooks, key=lambda dest: not _has(out / dest, "<img"))  # one with images first
     markdown = [dest for dest in posts if dest not in notebook]
     rich = [dest for dest in markdown if _has(out / dest, "<math", 'class="highlight"', 'class="toc"')]
     tag_pages = sorted(path.relative_to(out).as_posix() for path in (out / "blog/tags").glob("*/index.html"))
@@ -222,16 +224,31 @@ def launch_chromium(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Chromium for this test process."""
-    require_browser()
+@functools.cache
+def shared_chromium() -> Any:
+    """Start Playwright and Chromium once per test process; both stop when the process exits.
+
+    One instance serves every module: Playwright's sync API cannot run two at once in a process,
+    and tests/browser/ and tests/test_html_standards.py each ask for a browser.
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
+    manager = sync_playwright().start()
+    chromium = launch_chromium(manager)
+
+    def stop() -> None:
         chromium.close()
+        manager.stop()
+
+    atexit.register(stop)
+    return chromium
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """Chromium for this test process."""
+    require_browser()
+    return shared_chromium()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,226 @@
+"""Lighthouse scores of the example site: build it, serve it on 127.0.0.1, audit each page type.
+
+Runs npm's `lighthouse` (installed under .tools/) with Debian's Chromium, one page at a time so
+the performance numbers are not skewed by parallel runs, for the mobile and desktop presets, and
+prints one table. The goal is 100 in every cell; a score below --fail-under (95) exits 1 and the
+audits that cost points are listed under the table.
+
+    python benchmarks/lighthouse.py [--pages home,post] [--presets mobile,desktop] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sitegen.build import build
+from sitegen.config import load_config
+from sitegen.search import index_site
+
+LIGHTHOUSE = REPO / ".tools" / "node_modules" / "lighthouse" / "cli" / "index.js"
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+    "--disable-component-update --no-first-run --disable-sync"
+)
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "best", "seo": "seo"}
+PAGE_TYPES = ("home", "about", "deep-learning", "blog", "post", "notebook")
+PRESETS = ("mobile", "desktop")
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(str(self.directory)) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve a folder on 127.0.0.1 (a free port) from a thread; yield its origin."""
+    folder.mkdir(parents=True, exist_ok=True)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def build_example(out: Path, base_url: str) -> None:
+    """Build the example site for this origin (so canonical URLs point at it) and index it for search."""
+    config = load_config(REPO, base_url=base_url, now=datetime(2026, 11, 1, 12, tzinfo=UTC))
+    build(config, output=out)
+    index_site(out)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.hrefs += [value or "" for name, value in attrs if name == "href"]
+
+
+def _hrefs(path: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.hrefs
+
+
+def find_pages(out: Path) -> dict[str, str]:
+    """Return the dest of each page type; a notebook post is one that links its .ipynb."""
+    posts = sorted(
+        p.relative_to(out).as_posix() for p in (out / "blog").glob("*/index.html") if p.parent.name not in {"tags", "page"}
+    )
+    notebooks = [dest for dest in posts if any(h.split("?")[0].endswith(".ipynb") for h in _hrefs(out / dest))]
+    markdown = [dest for dest in posts if dest not in notebooks]
+    rich = [dest for dest in markdown if "<math" in (out / dest).read_text(encoding="utf-8")]
+    pages = {
+        "home": "index.html",
+        "about": "about/index.html",
+        "deep-learning": "deep-learning/index.html",
+        "blog": "blog/index.html",
+        "post": (rich or markdown)[0],
+    }
+    if notebooks:
+        pages["notebook"] = notebooks[0]
+    return pages
+
+
+def run_lighthouse(url: str, preset: str) -> dict[str, Any]:
+    """Run Lighthouse once and return its JSON report."""
+    command = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        f"--chrome-flags={CHROME_FLAGS}",
+    ]
+    if preset == "desktop":
+        command.append("--preset=desktop")
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"lighthouse failed for {url} ({preset}): {result.stderr.strip()[-2000:]}")
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def scores(report: dict[str, Any]) -> dict[str, int]:
+    """Return each category's score out of 100."""
+    return {name: round((report["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
+
+
+def lost_points(report: dict[str, Any]) -> list[str]:
+    """List the audits that cost points, with the category they count in."""
+    lines = []
+    for name in CATEGORIES:
+        for ref in report["categories"][name]["auditRefs"]:
+            audit = report["audits"][ref["id"]]
+            if ref["weight"] > 0 and audit["score"] is not None and audit["score"] < 1:
+                detail = audit.get("displayValue") or ""
+                lines.append(f"{SHORT[name]}: {audit['id']} ({audit['score']:.2f}) {audit['title']} {detail}".rstrip())
+    return lines
+
+
+def render_table(rows: Sequence[tuple[str, str, dict[str, int] | None]]) -> str:
+    """Format the results as a Markdown table, one row per page and preset."""
+    header = "| page | preset | " + " | ".join(SHORT[c] for c in CATEGORIES) + " |"
+    lines = [header, "|" + "---|" * (len(CATEGORIES) + 2)]
+    for page, preset, found in rows:
+        cells = [str(found[c]) for c in CATEGORIES] if found else ["n/a"] * len(CATEGORIES)
+        lines.append(f"| {page} | {preset} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Build, serve and audit the example site; print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", default=",".join(PAGE_TYPES), help="page types to audit")
+    parser.add_argument("--presets", default=",".join(PRESETS), help="mobile, desktop or both")
+    parser.add_argument("--fail-under", type=int, default=95, help="exit 1 when any score is below this")
+    parser.add_argument("--json", type=Path, help="also write the scores here")
+    args = parser.parse_args(argv)
+    if not LIGHTHOUSE.is_file():
+        print(f"error: no lighthouse at {LIGHTHOUSE.relative_to(REPO)}; run: npm install --prefix .tools lighthouse", file=sys.stderr)
+        return 1
+    if not Path(CHROMIUM).is_file():
+        print(f"error: no Chromium at {CHROMIUM}; run: apt-get install chromium", file=sys.stderr)
+        return 1
+    rows: list[tuple[str, str, dict[str, int] | None]] = []
+    problems: list[str] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="sitegen-lighthouse-") as temp:
+        out = Path(temp) / "_site"
+        with serve(out) as origin:
+            build_example(out, origin)
+            pages = find_pages(out)
+            for kind in args.pages.split(","):
+                for preset in args.presets.split(","):
+                    if kind not in pages:
+                        rows.append((kind, preset, None))
+                        continue
+                    url = origin + pages[kind].removesuffix("index.html")
+                    report = run_lighthouse(url, preset)
+                    found = scores(report)
+                    rows.append((kind, preset, found))
+                    if min(found.values()) < 100:
+                        problems += [f"{kind} ({preset}) {line}" for line in lost_points(report)]
+                    print(f"{kind:14} {preset:8} " + " ".join(f"{SHORT[c]}={found[c]}" for c in CATEGORIES), file=sys.stderr)
+    print(render_table(rows))
+    if any(found is None for _, _, found in rows):
+        print("\nn/a: the example site has no page of that type (no .ipynb post in content/blog)")
+    if problems:
+        print("\nAudits that cost points:")
+        print("\n".join(f"- {line}" for line in problems))
+    print(f"\n{len(rows)} runs in {time.perf_counter() - started:.0f} s (Lighthouse {report_version()})")
+    if args.json:
+        args.json.write_text(json.dumps([{"page": p, "preset": s, "scores": f} for p, s, f in rows], indent=2), encoding="utf-8")
+    worst = min((min(found.values()) for _, _, found in rows if found), default=100)
+    return 1 if worst < args.fail_under else 0
+
+
+def report_version() -> str:
+    """Return the installed Lighthouse version."""
+    package = json.loads((LIGHTHOUSE.parent.parent / "package.json").read_text(encoding="utf-8"))
+    return str(package.get("version", "?"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
