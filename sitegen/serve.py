@@ -1,16 +1,207 @@
-"""`sitegen serve` (to be written)."""
+"""`sitegen serve`: build into a preview folder, serve it, rebuild on every save and reload the browser.
+
+The preview builds with the same engine as `sitegen build` (only stale outputs
+are rendered), into a folder of its own under the cache so it never touches
+the deployable `_site/`. A watcher thread gathers each burst of saves into one
+rebuild; the server sorts the changes (content, template, static, config) for
+the log line and to decide how the browser updates: changed stylesheets are
+swapped in place, anything else reloads the page. A failed build shows its
+problems in the terminal and in the browser, and the server keeps running.
+"""
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import logging
+import threading
+import webbrowser
+from collections.abc import Callable, Collection
+from dataclasses import replace
+from pathlib import Path
+from types import TracebackType
+from typing import Self
 
+from tornado.netutil import bind_sockets
+
+from sitegen.build import BuildReport, build
+from sitegen.config import Config
 from sitegen.errors import SitegenError
+from sitegen.serve_http import HttpServer, Showing, reload_message
+from sitegen.serve_watch import Change, Watcher, classify_changes, describe_changes
+from sitegen.urls import url_for_dest
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the command's options."""
+    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (default: 8000; 0 picks a free one)")
+    parser.add_argument("--drafts", action="store_true", help="include drafts and future posts")
+    parser.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/portfolio/")
+    parser.add_argument("--open", action="store_true", help="open the site in a web browser")
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the command."""
-    raise SitegenError("'sitegen serve' is not available yet")
+    """Serve the site until Ctrl+C."""
+    from sitegen.cli import config_from_args
+
+    if not is_loopback(args.host):
+        log.warning(
+            "warning: serving on %s makes the preview reachable from other machines; "
+            "use --host 127.0.0.1 unless that is what you want",
+            args.host,
+        )
+    with Preview(lambda: config_from_args(args), host=args.host, port=args.port) as preview:
+        log.info("Serving %s (Ctrl+C to stop)", preview.url)
+        if args.open:
+            webbrowser.open(preview.url)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            log.info("Stopped")
+    return 0
+
+
+def is_loopback(host: str) -> bool:
+    """Tell whether a listening address is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def preview_output(config: Config) -> Path:
+    """Return the preview's own output folder, beside the build cache (never the deployable _site/)."""
+    return config.cache_path / "serve" / "preview"
+
+
+def reload_paths(changes: Collection[Change], report: BuildReport | None, base_path: str) -> tuple[str, ...]:
+    """Return the paths to announce: each stylesheet's URL when only stylesheets changed, else the base path.
+
+    The livereload client swaps a stylesheet in place only when the path it is
+    sent ends in `.css`; any other path reloads the page.
+    """
+    changed = {change.rel for change in changes}
+    if report is not None and changed and all(rel.endswith(".css") for rel in changed):
+        styles = [output for output in report.outputs if output.dest.endswith(".css") and output.deps & changed]
+        made_from = set().union(*(output.deps for output in styles)) & changed
+        if made_from == changed:
+            return tuple(sorted(url_for_dest(output.dest, base_path) for output in styles))
+    return (base_path,)
+
+
+class Preview:
+    """A running preview: the first build, the HTTP server and the watcher; a context manager.
+
+    `load_config` is called before every build, so edited settings apply and
+    the clock moves on (a future post appears when it becomes due).
+    """
+
+    def __init__(
+        self,
+        load_config: Callable[[], Config],
+        *,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        interval: float = 0.1,
+        settle: float = 0.15,
+    ) -> None:
+        self._load_config = load_config
+        self._host = host
+        self._port = port
+        self._interval = interval  # seconds between polls of the sources
+        self._settle = settle  # a burst of saves ends after this long without one
+        self.config = load_config()  # the settings of the last build that could read them
+        self.showing = Showing(preview_output(self.config).resolve(), self.config.base_path)
+        self.rebuilds = 0  # builds after the first, failed ones included
+        self._idle = threading.Event()
+        self._idle.set()
+        self._watcher: Watcher | None = None
+        self._http: HttpServer | None = None
+
+    @property
+    def url(self) -> str:
+        """Return the site's address on this server."""
+        host = f"[{self._host}]" if ":" in self._host else self._host
+        port = self._http.port if self._http else self._port
+        return f"http://{host}:{port}{self.showing.base_path}"
+
+    def start(self) -> None:
+        """Build the site, then serve it and watch the sources."""
+        self._watcher = Watcher(lambda: self.config, self.rebuild, interval=self._interval, settle=self._settle)
+        self._build()  # after the watcher's first snapshot: a save during this build is not lost
+        try:
+            sockets = bind_sockets(self._port, self._host)
+        except OSError as error:
+            raise SitegenError(f"cannot listen on {self._host}:{self._port}: {error.strerror}", hint="choose another --port") from error
+        self._http = HttpServer(sockets, lambda: self.showing, self._idle)
+        self._http.start()
+        self._watcher.start()
+
+    def stop(self) -> None:
+        """Stop watching and serving."""
+        if self._watcher is not None:
+            self._watcher.stop()
+        if self._http is not None:
+            self._http.stop()
+
+    def wait_until_settled(self, timeout: float = 10.0) -> bool:
+        """Wait until every save made before this call has been built (for tests and benchmarks)."""
+        return self._watcher is not None and self._watcher.wait_until_settled(timeout)
+
+    def rebuild(self, changed: Collection[str]) -> None:
+        """Rebuild after a burst of saves and tell the browsers what to update."""
+        changes = classify_changes(changed, self.config)
+        log.info("Changed %s", describe_changes(changes))
+        had_failed = bool(self.showing.failure)
+        report = self._build()
+        self.rebuilds += 1
+        if report is not None and report.written == 0 and not had_failed:
+            return  # saved without a difference in the output: nothing to reload
+        if self._http is not None:
+            paths = reload_paths(changes, report, self.showing.base_path)
+            self._http.send([reload_message(path) for path in paths])
+
+    def _build(self) -> BuildReport | None:
+        """Build once; a failure is shown in the terminal and the browser instead of stopping the server."""
+        self._idle.clear()
+        try:
+            report, failure = self._try_build()
+        finally:
+            self._idle.set()
+        if failure:
+            log.error("%s", failure)
+        elif report is not None:
+            for problem in report.warnings:
+                log.warning("%s", problem.format())
+            log.info("%s", report.summary())
+        self.showing = replace(self.showing, failure=failure)
+        return report
+
+    def _try_build(self) -> tuple[BuildReport | None, str]:
+        try:
+            self.config = config = self._load_config()
+            self.showing = Showing(preview_output(config).resolve(), config.base_path, self.showing.failure)
+            return build(config, output=self.showing.output_path), ""
+        except SitegenError as error:
+            return None, error.format()
+        except Exception as error:  # an engine bug must not stop the preview:
+            # the traceback goes to the terminal and the message to the browser, and the next save retries.
+            log.exception("internal error while building")
+            return None, f"internal error: {type(error).__name__}: {error} (the traceback is in the terminal)"
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.stop()
