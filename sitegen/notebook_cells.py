@@ -190,8 +190,12 @@ def _cell_piece(
     if visibility.cell == REMOVE:
         return None
     if cell.cell_type == "markdown":
-        text, found = _cell_attachments(source, cell.get("attachments") or {}, f"{ctx.prefix}-cell{index + 1}")
+        text, found, missing = _cell_attachments(source, cell.get("attachments") or {}, f"{ctx.prefix}-cell{index + 1}")
         attachments.extend(found)
+        problems.extend(
+            warning(f"cell {index + 1}: 'attachment:{name}' is not attached to the cell", ctx.rel, notebook.cell_line(index))
+            for name in missing
+        )
         return close_open_fence(text) if text.strip() else None
     if cell.cell_type == "raw":
         return _raw_piece(cell, source, blocks)
@@ -238,8 +242,13 @@ def _raw_piece(cell: Any, source: str, blocks: list[tuple[str, str]]) -> str | N
     return None
 
 
-def _cell_attachments(source: str, found: Mapping[str, Any], prefix: str) -> tuple[str, list[Attachment]]:
-    """Write images pasted into a Markdown cell as files; `attachment:NAME` then names the file."""
+def _cell_attachments(
+    source: str, found: Mapping[str, Any], prefix: str
+) -> tuple[str, list[Attachment], list[str]]:
+    """Write images pasted into a Markdown cell as files; `attachment:NAME` then names the file.
+
+    Also return the names the cell refers to but does not hold.
+    """
     names: dict[str, str] = {}
     files: list[Attachment] = []
     for name, bundle in sorted(found.items()):
@@ -250,7 +259,8 @@ def _cell_attachments(source: str, found: Mapping[str, Any], prefix: str) -> tup
         names[name] = f"{prefix}-{safe}"
         files.append(Attachment(names[name], data))
     text = _CELL_ATTACHMENT.sub(lambda m: f"attachment:{names.get(m.group(1), m.group(1))}", source)
-    return text, files
+    missing = sorted({name for name in _CELL_ATTACHMENT.findall(source) if name not in names})
+    return text, files, missing
 
 
 def _attachment_bytes(bundle: Any) -> bytes | None:

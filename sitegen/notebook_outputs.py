@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from nbconvert.filters.ansi import ansi2html as _ansi2html
@@ -28,6 +29,9 @@ STATIC_ORDER = (
     "text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif", "text/markdown", "text/latex", "text/plain",
 )
 _SCRIPT = re.compile(r"<script\b", re.IGNORECASE)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_EMPTY_HEADER = re.compile(r"<th\b([^>]*)>\s*(?:&nbsp;|&#160;|\xa0)?\s*</th>", re.IGNORECASE)
 _MATH_DELIMITED = re.compile(r"^\s*(\$|\\\[|\\\(|\\begin\{)")
 _FIGURE_REPR = re.compile(r"^<[^<>]*>$")
 _RICH = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "image/gif")
@@ -151,7 +155,7 @@ def _rich(
     if mime in IMAGE_EXTENSIONS:
         _image(mime, value, metadata, name, cell, number, line, ctx, collected, _alt_text(data, cell))
     elif mime == "text/html":
-        collected.parts.append(f'<div class="nb-output nb-html">{_text(value)}</div>')
+        collected.parts.append(f'<div class="nb-output nb-html">{clean_table_html(_text(value))}</div>')
     elif mime in ("text/markdown", "text/latex"):
         _markup(mime, _text(value), cell, number, line, ctx, collected)
     else:
@@ -174,6 +178,56 @@ def is_live_mime(mime: str) -> bool:
 
 def _is_live_html(mime: str, data: Mapping[str, Any]) -> bool:
     return mime == "text/html" and needs_runtime(_text(data[mime]))
+
+
+class _OpenElements(HTMLParser):
+    """Track which elements an HTML fragment leaves open."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            index = len(self.open) - 1 - self.open[::-1].index(tag)
+            del self.open[index:]
+
+
+def balance_html(markup: str) -> str:
+    """Close the elements an HTML output leaves open, so it cannot swallow the rest of the page."""
+    parser = _OpenElements()
+    parser.feed(markup)
+    parser.close()
+    return markup + "".join(f"</{tag}>" for tag in reversed(parser.open))
+
+
+def clean_table_html(markup: str) -> str:
+    """Make an HTML output (a pandas table) safe to put in the page and readable by screen readers."""
+    return balance_html(scope_styles(_EMPTY_HEADER.sub(r"<td\1></td>", markup)))
+
+
+def scope_styles(markup: str) -> str:
+    """Keep an output's <style> only when it styles elements by id (pandas Styler), never the whole page.
+
+    A <style> in the body applies to the whole page (`scoped` is not HTML), so
+    pandas' default `.dataframe` rules would restyle every table on the page;
+    the site's stylesheet styles tables instead.
+    """
+
+    def keep_or_drop(match: re.Match[str]) -> str:
+        rules = _CSS_COMMENT.sub("", match.group(1))
+        selectors = [s.strip() for block in rules.split("}") for s in block.partition("{")[0].split(",") if "{" in block]
+        if selectors and all(s.startswith("#") for s in selectors):
+            return f"<style>{match.group(1)}</style>"
+        return ""
+
+    return _STYLE.sub(keep_or_drop, markup)
 
 
 def needs_runtime(markup: str) -> bool:

@@ -13,7 +13,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from sitegen.config import Config, parse_config
 from sitegen.errors import ContentError
@@ -21,6 +23,7 @@ from sitegen.markup import render_markdown
 from sitegen.model import Document, Source
 from sitegen.notebook_cells import notebook_language
 from sitegen.notebook_images import image_size, svg_size
+from sitegen.notebook_outputs import clean_table_html
 from sitegen.readers import markdown as markdown_reader
 from sitegen.readers import notebook
 
@@ -413,3 +416,48 @@ def test_a_damaged_cache_entry_is_converted_again(tmp_path: Path) -> None:
     again = read("cell_attachment.ipynb", tmp_path)
     assert again.from_cache is False and again.body == first.body
     assert read("cell_attachment.ipynb", tmp_path).from_cache is True
+
+
+def write_notebook(folder: Path, name: str, cells: list[Any]) -> Source:
+    notebook_node = new_notebook(cells=cells, metadata={"language_info": {"name": "python"}})
+    for index, cell in enumerate(notebook_node.cells, 1):
+        cell["id"] = f"c{index}"
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook_node, folder / name)
+    return Source(folder / name, f"content/blog/{name}", f"blog/{name}", "post")
+
+
+def test_a_missing_cell_attachment_is_a_warning(tmp_path: Path) -> None:
+    source = write_notebook(tmp_path / "nb", "x.ipynb", [new_markdown_cell("# T\n\n![gone](attachment:gone.png)")])
+    document = notebook.read(source, make_config(tmp_path))
+    assert [w.format() for w in document.warnings] == [
+        "content/blog/x.ipynb:4: warning: cell 1: 'attachment:gone.png' is not attached to the cell"
+    ]
+
+
+def test_an_html_output_cannot_swallow_the_page(tmp_path: Path) -> None:
+    unclosed = new_output("display_data", data={"text/html": "<div class='widget'><p>left open", "text/plain": "x"})
+    cells = [new_code_cell("show()", outputs=[unclosed]), new_markdown_cell("## After")]
+    document = notebook.read(write_notebook(tmp_path / "nb", "y.ipynb", cells), make_config(tmp_path))
+    page = Fragment(document.body)
+    after = next(around for data, around in page.texts if data == "After")
+    assert [tag for tag, _ in after] == ["h2"]
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        # pandas' default rules would restyle every table of the page: dropped
+        ('<style scoped>\n.dataframe thead th { text-align: right; }\n</style><table class="dataframe"></table>',
+         '<table class="dataframe"></table>'),
+        # a pandas Styler styles its own table by id: kept, without the invalid `scoped`
+        ('<style type="text/css">\n#T_1_row0_col0, #T_1 th { color: red; }\n</style><table id="T_1"></table>',
+         '<style>\n#T_1_row0_col0, #T_1 th { color: red; }\n</style><table id="T_1"></table>'),
+        # empty header cells are not headers (screen readers announce them)
+        ('<table><tr><th></th><th>loss</th><th class="blank">&nbsp;</th></tr></table>',
+         '<table><tr><td></td><th>loss</th><td class="blank"></td></tr></table>'),
+        ("<div><p>left open", "<div><p>left open</p></div>"),
+    ],
+)
+def test_html_outputs_are_made_safe_for_the_page(markup: str, expected: str) -> None:
+    assert clean_table_html(markup) == expected
