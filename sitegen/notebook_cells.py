@@ -20,7 +20,7 @@ import base64
 import binascii
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pygments.lexers import get_lexer_by_name
@@ -145,72 +145,85 @@ def render_code(source: str, language: str, style: str) -> str:
     return render_markdown(f"{fence}{language}\n{source.rstrip(chr(10))}\n{fence}\n", style).html
 
 
+@dataclass(slots=True)
+class _Body:
+    """What rendering the cells collects, in order."""
+
+    notebook: LoadedNotebook
+    ctx: OutputContext
+    language: str
+    parts: list[str] = field(default_factory=list)  # Markdown: cell text or a placeholder
+    starts: list[tuple[int, int]] = field(default_factory=list)  # (first line in the joined Markdown, cell index)
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # (full HTML, HTML without outputs) per placeholder
+    attachments: list[Attachment] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    lines: int = 0
+
+    def add(self, index: int, piece: str) -> None:
+        """Add the Markdown that stands for cell `index`."""
+        self.starts.append((self.lines, index))
+        self.parts.append(piece)
+        self.lines += piece.count("\n") + 2  # the pieces are joined by a blank line
+
+    def placeholder(self, full: str, prose: str) -> str:
+        """Keep a cell's HTML aside and return the paragraph that marks its place."""
+        self.blocks.append((full, prose))
+        return _TOKEN.format(len(self.blocks) - 1)
+
+
 def render_cells(notebook: LoadedNotebook, skip: int | None, ctx: OutputContext) -> RenderedCells:
     """Render every shown cell into one body; `skip` is the front matter cell."""
-    language = notebook_language(notebook.node.metadata)
-    parts: list[str] = []
-    starts: list[tuple[int, int]] = []  # (first line in the joined Markdown, cell index)
-    blocks: list[tuple[str, str]] = []  # (full HTML, HTML without outputs) per placeholder
-    attachments: list[Attachment] = []
-    problems: list[Problem] = []
-    line = 0
+    body = _Body(notebook, ctx, notebook_language(notebook.node.metadata))
     for index, cell in enumerate(notebook.node.cells):
-        if index == skip:
-            continue
-        piece = _cell_piece(cell, index, notebook, language, ctx, blocks, attachments, problems)
-        if piece is None:
-            continue
-        starts.append((line, index))
-        parts.append(piece)
-        line += piece.count("\n") + 2
-    rendered = render_markdown("\n\n".join(parts), ctx.style)
+        piece = None if index == skip else _cell_piece(cell, index, body)
+        if piece is not None:
+            body.add(index, piece)
+    rendered = render_markdown("\n\n".join(body.parts), ctx.style)
     for failure in rendered.math_failures:
-        problems.append(warning(failure.message, ctx.rel, _file_line(failure.line, starts, notebook)))
+        body.problems.append(warning(failure.message, ctx.rel, _file_line(failure.line, body.starts, notebook)))
     return RenderedCells(
-        html=_fill(rendered.html, [full for full, _ in blocks]),
-        prose=_fill(rendered.html, [prose for _, prose in blocks]),
+        html=_fill(rendered.html, [full for full, _ in body.blocks]),
+        prose=_fill(rendered.html, [prose for _, prose in body.blocks]),
         toc=rendered.toc,
-        attachments=tuple(attachments),
-        warnings=tuple(problems),
+        attachments=tuple(body.attachments),
+        warnings=tuple(body.problems),
     )
 
 
-def _cell_piece(
-    cell: Any,
-    index: int,
-    notebook: LoadedNotebook,
-    language: str,
-    ctx: OutputContext,
-    blocks: list[tuple[str, str]],
-    attachments: list[Attachment],
-    problems: list[Problem],
-) -> str | None:
+def _cell_piece(cell: Any, index: int, body: _Body) -> str | None:
     """Return the Markdown that stands for one cell (its text, or a placeholder), or None."""
     visibility, source = cell_visibility(cell)
     if visibility.cell == REMOVE:
         return None
     if cell.cell_type == "markdown":
-        text, found, missing = _cell_attachments(source, cell.get("attachments") or {}, f"{ctx.prefix}-cell{index + 1}")
-        attachments.extend(found)
-        problems.extend(
-            warning(f"cell {index + 1}: 'attachment:{name}' is not attached to the cell", ctx.rel, notebook.cell_line(index))
-            for name in missing
-        )
-        return close_open_fence(text) if text.strip() else None
+        return _markdown_piece(cell, index, source, body)
     if cell.cell_type == "raw":
-        return _raw_piece(cell, source, blocks)
+        return _raw_piece(cell, source, body)
     if cell.cell_type != "code":
         return None
-    code = _code_input(source, visibility.input, language, ctx.style)
-    outputs = render_outputs(cell.get("outputs") or [], index + 1, notebook.cell_line(index), ctx) if visibility.output != REMOVE else None
-    shown_outputs = _wrap(outputs.html, visibility.output, "nb-outputs", SHOW_OUTPUT) if outputs else ""
-    if outputs:
-        attachments.extend(outputs.attachments)
-        problems.extend(outputs.warnings)
+    ctx = body.ctx
+    code = _code_input(source, visibility.input, body.language, ctx.style)
+    shown_outputs = ""
+    if visibility.output != REMOVE:
+        outputs = render_outputs(cell.get("outputs") or [], index + 1, body.notebook.cell_line(index), ctx)
+        shown_outputs = _wrap(outputs.html, visibility.output, "nb-outputs", SHOW_OUTPUT)
+        body.attachments.extend(outputs.attachments)
+        body.problems.extend(outputs.warnings)
     if not code and not shown_outputs:
         return None
-    blocks.append((f'<div class="nb-cell">{code}{shown_outputs}</div>', f'<div class="nb-cell">{code}</div>'))
-    return _TOKEN.format(len(blocks) - 1)
+    return body.placeholder(f'<div class="nb-cell">{code}{shown_outputs}</div>', f'<div class="nb-cell">{code}</div>')
+
+
+def _markdown_piece(cell: Any, index: int, source: str, body: _Body) -> str | None:
+    prefix = f"{body.ctx.prefix}-cell{index + 1}"
+    text, found, missing = _cell_attachments(source, cell.get("attachments") or {}, prefix)
+    body.attachments.extend(found)
+    line = body.notebook.cell_line(index)
+    body.problems.extend(
+        warning(f"cell {index + 1}: 'attachment:{name}' is not attached to the cell", body.ctx.rel, line)
+        for name in missing
+    )
+    return close_open_fence(text) if text.strip() else None
 
 
 def _code_input(source: str, level: str, language: str, style: str) -> str:
@@ -228,7 +241,7 @@ def _wrap(inner: str, level: str, css_class: str, label: str) -> str:
     return f'<details class="{css_class}"{is_open}><summary>{label}</summary>{inner}</details>'
 
 
-def _raw_piece(cell: Any, source: str, blocks: list[tuple[str, str]]) -> str | None:
+def _raw_piece(cell: Any, source: str, body: _Body) -> str | None:
     """Raw cells meant for HTML or Markdown output are shown; others (LaTeX, reST...) are for other formats."""
     metadata = cell.get("metadata") or {}
     mime = str(metadata.get("raw_mimetype") or metadata.get("format") or "").lower()
@@ -237,8 +250,7 @@ def _raw_piece(cell: Any, source: str, blocks: list[tuple[str, str]]) -> str | N
     if mime in ("text/markdown", "markdown"):
         return close_open_fence(source)
     if mime in ("text/html", "html"):
-        blocks.append((source, source))
-        return _TOKEN.format(len(blocks) - 1)
+        return body.placeholder(source, source)
     return None
 
 

@@ -56,6 +56,21 @@ class RenderedOutputs:
     warnings: tuple[Problem, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Which output of which cell: names its image file and its warnings."""
+
+    cell: int  # 1-based, as messages count cells
+    number: int  # 0-based within the cell
+    line: int | None  # the cell's line in the .ipynb file
+
+    def __str__(self) -> str:
+        return f"cell {self.cell}: output {self.number}"
+
+    def file_name(self, prefix: str, extension: str) -> str:
+        return f"{prefix}-cell{self.cell}-output{self.number}.{extension}"
+
+
 @dataclass(slots=True)
 class _Collected:
     parts: list[str] = field(default_factory=list)
@@ -73,7 +88,7 @@ def render_outputs(outputs: Sequence[Any], cell: int, line: int | None, ctx: Out
         elif kind == "error":
             collected.parts.append(_error(output))
         elif kind in ("display_data", "execute_result"):
-            _rich(output, f"{ctx.prefix}-cell{cell}-output{number}", cell, number, line, ctx, collected)
+            _rich(output, _Place(cell, number, line), ctx, collected)
     return RenderedOutputs("".join(collected.parts), tuple(collected.attachments), tuple(collected.warnings))
 
 
@@ -130,34 +145,24 @@ def _error(output: Mapping[str, Any]) -> str:
     return f'<div class="nb-output nb-error"><pre tabindex="0">{ansi_html(text)}</pre></div>'
 
 
-def _rich(
-    output: Mapping[str, Any],
-    name: str,
-    cell: int,
-    number: int,
-    line: int | None,
-    ctx: OutputContext,
-    collected: _Collected,
-) -> None:
+def _rich(output: Mapping[str, Any], place: _Place, ctx: OutputContext, collected: _Collected) -> None:
     data: Mapping[str, Any] = output.get("data") or {}
     mime, live = choose_mime(data)
     if live:
         fallback = "left out: it has no static form" if mime is None else (
             "shown as plain text" if mime == "text/plain" else f"shown as {mime}"
         )
-        collected.warnings.append(warning(
-            f"cell {cell}: output {number} needs a live notebook ({live}); {fallback}", ctx.rel, line
-        ))
+        collected.warnings.append(warning(f"{place} needs a live notebook ({live}); {fallback}", ctx.rel, place.line))
     if mime is None:
         return
     value = data[mime]
-    metadata: Mapping[str, Any] = (output.get("metadata") or {}).get(mime) or {}
     if mime in IMAGE_EXTENSIONS:
-        _image(mime, value, metadata, name, cell, number, line, ctx, collected, _alt_text(data, cell))
+        metadata: Mapping[str, Any] = (output.get("metadata") or {}).get(mime) or {}
+        _image(mime, value, metadata, place, ctx, collected, _alt_text(data, place.cell))
     elif mime == "text/html":
         collected.parts.append(f'<div class="nb-output nb-html">{clean_table_html(_text(value))}</div>')
     elif mime in ("text/markdown", "text/latex"):
-        _markup(mime, _text(value), cell, number, line, ctx, collected)
+        _markup(mime, _text(value), place, ctx, collected)
     else:
         collected.parts.append(f'<div class="nb-output nb-text"><pre tabindex="0">{ansi_html(_text(value))}</pre></div>')
 
@@ -246,15 +251,13 @@ def _image(
     mime: str,
     value: Any,
     metadata: Mapping[str, Any],
-    name: str,
-    cell: int,
-    number: int,
-    line: int | None,
+    place: _Place,
     ctx: OutputContext,
     collected: _Collected,
     alt: str,
 ) -> None:
-    filename = f"{name}.{IMAGE_EXTENSIONS[mime]}"
+    """Write an image output as a file beside the page, shown at its size."""
+    filename = place.file_name(ctx.prefix, IMAGE_EXTENSIONS[mime])
     if mime == "image/svg+xml":
         data = _text(value).encode("utf-8")
         size = svg_size(_text(value))
@@ -262,7 +265,7 @@ def _image(
         try:
             data = base64.b64decode(_text(value), validate=False)
         except (binascii.Error, ValueError):
-            collected.warnings.append(warning(f"cell {cell}: output {number} has an unreadable {mime} image", ctx.rel, line))
+            collected.warnings.append(warning(f"{place} has an unreadable {mime} image", ctx.rel, place.line))
             return
         size = image_size(data)
     width, height = _displayed_size(size, metadata)
@@ -293,13 +296,13 @@ def _positive(value: Any) -> int | None:
     return number if number > 0 else None
 
 
-def _markup(mime: str, text: str, cell: int, number: int, line: int | None, ctx: OutputContext, collected: _Collected) -> None:
+def _markup(mime: str, text: str, place: _Place, ctx: OutputContext, collected: _Collected) -> None:
     """Markdown and LaTeX outputs go through the same Markdown and math code as posts."""
     source = text
     if mime == "text/latex" and not _MATH_DELIMITED.match(text):
         source = f"$$\n{text.strip()}\n$$"
     rendered = render_markdown(source, ctx.style)
     for failure in rendered.math_failures:
-        collected.warnings.append(warning(f"cell {cell}: output {number}: {failure.message}", ctx.rel, line))
+        collected.warnings.append(warning(f"{place}: {failure.message}", ctx.rel, place.line))
     kind = "markdown" if mime == "text/markdown" else "latex"
     collected.parts.append(f'<div class="nb-output nb-{kind}">{rendered.html}</div>')
