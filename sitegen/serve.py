@@ -56,14 +56,17 @@ def run(args: argparse.Namespace) -> int:
             "use --host 127.0.0.1 unless that is what you want",
             args.host,
         )
-    with Preview(lambda: config_from_args(args), host=args.host, port=args.port) as preview:
+    preview = Preview(lambda: config_from_args(args), host=args.host, port=args.port)
+    try:
+        preview.start()
         log.info("Serving %s (Ctrl+C to stop)", preview.url)
         if args.open:
             webbrowser.open(preview.url)
-        try:
-            threading.Event().wait()
-        except KeyboardInterrupt:
-            log.info("Stopped")
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        log.info("Stopped")
+    finally:
+        preview.stop()
     return 0
 
 

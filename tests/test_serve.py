@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import json
+import logging
 import queue
 import signal
 import subprocess
@@ -18,6 +20,7 @@ import websocket
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sitegen import serve
 from sitegen.build import BuildReport
 from sitegen.model import Output
 from sitegen.serve import Preview, is_loopback, preview_output, reload_paths
@@ -454,8 +457,36 @@ def test_the_command_serves_until_interrupted(make_site: MakeSite) -> None:
         assert connection.getresponse().status == 200
         connection.close()
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=WAIT) == 0
+        assert process.wait(timeout=WAIT) == 0, "".join(lines.queue)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=WAIT)
+
+
+class StoppedPreview:
+    """Stands in for the server: interrupted as soon as it starts (Ctrl+C)."""
+
+    url = "http://0.0.0.0:8000/"
+    stopped = False
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        pass
+
+    def start(self) -> None:
+        raise KeyboardInterrupt
+
+    def stop(self) -> None:
+        StoppedPreview.stopped = True
+
+
+def test_listening_beyond_this_machine_prints_a_warning(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(serve, "Preview", StoppedPreview)
+    arguments = argparse.Namespace(host="0.0.0.0", port=8000, open=False, root=Path("."), drafts=False, base_url=None)
+    with caplog.at_level(logging.INFO, logger="sitegen.serve"):
+        assert serve.run(arguments) == 0
+    assert caplog.messages[0] == (
+        "warning: serving on 0.0.0.0 makes the preview reachable from other machines; "
+        "use --host 127.0.0.1 unless that is what you want"
+    )
+    assert StoppedPreview.stopped
