@@ -24,7 +24,7 @@ from tests.browser.harness import (
     build_example,
     serve,
 )
-from tests.conftest import REPO, site_config
+from tests.conftest import REPO, parse_page, site_config
 
 __all__ = ["browser"]
 
@@ -70,6 +70,17 @@ def test_every_page_passes_the_nu_html_checker(built: BuiltSite) -> None:
         for m in messages
     ]
     assert not problems, "\n".join(problems)
+
+
+def test_every_image_declares_its_size(built: BuiltSite) -> None:
+    """Width and height on every <img> let the browser reserve its box: nothing shifts as images load."""
+    unsized = sorted(
+        f"{path.relative_to(built.out).as_posix()}: {attrs.get('src')}"
+        for path in built.out.rglob("*.html")
+        for attrs in parse_page(path).find_all("img")
+        if not (attrs.get("width") and attrs.get("height"))
+    )
+    assert not unsized, "images without width and height:\n" + "\n".join(unsized)
 
 
 # --- axe-core ------------------------------------------------------------------------------
