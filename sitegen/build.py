@@ -107,7 +107,7 @@ def build(config: Config, *, output: Path | None = None, jobs: int | None = None
         output_path=out,
         outputs=(*rendered.outputs, *extras),
         notebooks=sum(1 for d in documents if d.source.suffix == ".ipynb"),
-        notebooks_cached=sum(1 for d in documents if getattr(d, "from_cache", False)),
+        notebooks_cached=sum(1 for d in documents if d.from_cache is True),
     )
 
 

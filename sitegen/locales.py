@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ REQUIRED_STRINGS = (
     "toggle_theme",
     "search",
     "pagination",
+    "show_code",
+    "show_output",
 )
 
 _CODE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
@@ -204,7 +207,8 @@ def _make_locale(
         return fallback
 
     own = {str(k): str(v) for k, v in (entry.get("strings") or {}).items()}
-    strings: dict[str, str] = {}
+    # The built-in English strings come last, so a string added in a new version never breaks a site.
+    strings: dict[str, str] = dict(builtin_strings())
     for link in reversed(chain):
         strings.update({str(k): str(v) for k, v in ((entries[link] or {}).get("strings") or {}).items()})
     missing = [key for key in REQUIRED_STRINGS if key not in strings]
@@ -220,6 +224,13 @@ def _make_locale(
         strings=strings,
         own_strings=frozenset(own),
     )
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_strings() -> Mapping[str, str]:
+    """Return the built-in English UI strings."""
+    data = parse_yaml(BUILTIN_LOCALES.read_text(encoding="utf-8"), "(built-in locales.yaml)", error=ConfigError).data
+    return {str(k): str(v) for k, v in data["locales"]["en"]["strings"].items()}
 
 
 def _check_babel(code: str, problems: list[Problem], rel: str) -> None:

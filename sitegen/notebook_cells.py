@@ -37,8 +37,9 @@ REMOVE = "remove"
 COLLAPSED = "collapsed"  # in a closed <details>
 OPEN = "open"  # in an open <details>
 _STRENGTH = {SHOW: 0, OPEN: 1, COLLAPSED: 2, REMOVE: 3}
-SHOW_CODE = "Show code"
-SHOW_OUTPUT = "Show output"
+# English labels; the page is rendered with the locale's UI strings of the same keys.
+SHOW_CODE = ("show_code", "Show code")
+SHOW_OUTPUT = ("show_output", "Show output")
 
 _FLAG = re.compile(
     r"^\s*#\s*(hide|hide[-_]input|hide[-_]output|collapse|collapse[-_]hide|collapse[-_]show|collapse[-_]output)\s*$",
@@ -232,13 +233,14 @@ def _code_input(source: str, level: str, language: str, style: str) -> str:
     return _wrap(render_code(source, language, style), level, "nb-input", SHOW_CODE)
 
 
-def _wrap(inner: str, level: str, css_class: str, label: str) -> str:
+def _wrap(inner: str, level: str, css_class: str, label: tuple[str, str]) -> str:
     if not inner:
         return ""
     if level == SHOW:
         return f'<div class="{css_class}">{inner}</div>'
     is_open = " open" if level == OPEN else ""
-    return f'<details class="{css_class}"{is_open}><summary>{label}</summary>{inner}</details>'
+    key, text = label
+    return f'<details class="{css_class}"{is_open}><summary data-ui="{key}">{text}</summary>{inner}</details>'
 
 
 def _raw_piece(cell: Any, source: str, body: _Body) -> str | None:

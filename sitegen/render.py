@@ -7,6 +7,8 @@ last build's is not rendered again.
 
 from __future__ import annotations
 
+import html
+import re
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -173,7 +175,7 @@ class SiteContext:
         newer, older = self._neighbours(page)
         extra = {
             "page": page,
-            "content": Markup(body),
+            "content": Markup(localize_labels(body, self.locale)),
             "source_links": self._source_links(page),
             "newer": newer,
             "older": older,
@@ -245,7 +247,7 @@ class SiteContext:
             "locales": self.locales,
             "posts": self.site.posts,
             "all_tags": self.site.tags,
-            "t": self.locale.text,
+            "t": self.text,
             "format_date": self.locale.format_date,
             "url": self.url,
             "link": lambda target: self.link(target, folder),
@@ -284,6 +286,15 @@ class SiteContext:
         assert found is not None  # _menu_title checked it
         return found
 
+    def text(self, key: str, **values: Any) -> str:
+        """Return a UI string of this locale (the `t()` of templates)."""
+        if key not in self.locale.strings:
+            raise _MissingTarget(f"t('{key}'): no UI string with that key in locales.yaml")
+        try:
+            return self.locale.text(key, **values)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise _MissingTarget(f"t('{key}'): the string does not fit its placeholders ({exc})") from exc
+
     def url(self, page_id: str) -> str:
         """Return the URL of a page id (about, blog/attention, blog, tags, feed, home)."""
         found = self.links.url_of(page_id)
@@ -298,6 +309,14 @@ class SiteContext:
             if found:
                 return found
         raise _MissingTarget(f"link('{target}'): no such file in content/ or static/")
+
+
+_UI_LABEL = re.compile(r'(<summary data-ui="([a-z_]+)">)[^<]*(</summary>)')
+
+
+def localize_labels(body: str, locale: Locale) -> str:
+    """Put the locale's UI strings into labels readers wrote in English (notebook <details>)."""
+    return _UI_LABEL.sub(lambda m: m.group(1) + html.escape(locale.text(m.group(2))) + m.group(3), body)
 
 
 def page_card_list(posts: Sequence[Page]) -> tuple[object, ...]:

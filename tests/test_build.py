@@ -219,8 +219,12 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(make_site: MakeSite) -> N
             {"content/blog/2024-01-01-x.md": "---\ndate: March 5\n---\nbody\n"},
             "content/blog/2024-01-01-x.md:2: error: 'date' must be a date like 2024-03-05 or 2024-03-05 14:30:00 +01:00, got 'March 5'",
         ),
+        (
+            {"templates/page.html": "{% extends 'base.html' %}\n{% block main %}\n{{ t('nope') }}\n{% endblock %}\n", "content/x.md": "x\n"},
+            "templates/page.html:3: error: t('nope'): no UI string with that key in locales.yaml (rendering content/x.md)",
+        ),
     ],
-    ids=["yaml", "layout", "locale", "link", "url", "body-syntax", "undefined", "template-syntax", "no-date", "bad-date"],
+    ids=["yaml", "layout", "locale", "link", "url", "body-syntax", "undefined", "template-syntax", "no-date", "bad-date", "ui-string"],
 )
 def test_errors_name_file_and_line_and_leave_the_site_intact(make_site: MakeSite, files: dict[str, str], expected: str) -> None:
     root = make_site(POSTS)
