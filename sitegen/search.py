@@ -51,7 +51,8 @@ def find_pagefind() -> Path:
 
 
 def _run_pagefind(executable: Path, out: Path, staging: Path) -> None:
-    command = [str(executable), "--site", str(out), "--output-path", str(staging), "--quiet"]
+    # MathML flattens to run-together symbols ("ezi∑jezj") in result excerpts: leave formulas out.
+    command = [str(executable), "--site", str(out), "--output-path", str(staging), "--exclude-selectors", "math", "--quiet"]
     log.debug("running %s", " ".join(command))
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
