@@ -1,0 +1,251 @@
+"""Time sitegen on a generated 1,000-post site and print the figures beside their goals.
+
+    python benchmarks/run.py [--posts 1000] [--repeat 1] [--keep FOLDER]
+
+In one run, each as a separate process, as a writer would meet it:
+
+1. the cold `sitegen build` (no cache, no output folder);
+2. the floor: Python-Markdown and Jinja alone on every core (benchmarks/floor.py),
+   and the same with math conversion, for reference;
+3. `sitegen build` with nothing changed;
+4. `sitegen build` after editing one post;
+5. with `sitegen serve` running, the time from saving a post to the reload
+   message on a real WebSocket client (median of three saves).
+
+Wall time, CPU time (user + system of the process and its workers) and peak
+memory (the largest resident set among them) are taken from `wait4`. The
+machine's load average is printed too: on a busy machine wall times grow,
+CPU times much less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import websocket
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import POSTS, SEED, WORDS, edit_post, generate_site  # after the path is set
+
+WAIT = 120.0  # the longest any single step may take before the benchmark gives up
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One measured process."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds, workers included
+    peak_mb: float  # the largest resident set of the process or one of its workers
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A figure, what it is compared with, and the goal."""
+
+    label: str
+    run: Run
+    ratio: float | None = None  # figure / reference
+    reference: str = ""  # what the ratio is relative to
+    limit: float | None = None  # the goal: ratio at most this
+    strict: bool = False  # the goal is "under" (<) rather than "within" (<=)
+
+    def shown_ratio(self) -> str:
+        if self.ratio is None:
+            return ""
+        return f"{self.ratio:.1%} of {self.reference}" if self.reference == "cold" else f"{self.ratio:.2f}× {self.reference}"
+
+    def shown_limit(self) -> str:
+        if self.limit is None:
+            return ""
+        return f"{'<' if self.strict else '≤'} {self.limit:.0%}" if self.reference == "cold" else f"≤ {self.limit:.2f}×"
+
+    def result(self) -> str:
+        if self.limit is None or self.ratio is None:
+            return ""
+        met = self.ratio < self.limit if self.strict else self.ratio <= self.limit
+        return "PASS" if met else "MISS"
+
+
+def sitegen_command() -> list[str]:
+    """Return the `sitegen` command of this interpreter's environment."""
+    script = Path(sys.executable).with_name("sitegen")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "sitegen"]
+
+
+def measure(command: Sequence[str], cwd: Path) -> Run:
+    """Run a command to its end and return its wall time, CPU time and peak memory."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output.decode(errors='replace')}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def best(runs: Sequence[Run]) -> Run:
+    """Return the fastest of repeated runs (the one least disturbed by other work)."""
+    return min(runs, key=lambda run: run.wall)
+
+
+def build_cold(site: Path, repeat: int) -> Run:
+    runs = []
+    for _ in range(repeat):
+        for name in ("_site", ".sitegen-cache"):
+            shutil.rmtree(site / name, ignore_errors=True)
+        runs.append(measure([*sitegen_command(), "build"], site))
+    return best(runs)
+
+
+def floor(site: Path, work: Path, repeat: int, *, math: bool) -> Run:
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(work / "floor", ignore_errors=True)
+        extra = ["--math"] if math else []
+        runs.append(measure([sys.executable, str(HERE / "floor.py"), str(site), str(work / "floor"), "--jobs", "2", *extra], site))
+    return best(runs)
+
+
+def build_unchanged(site: Path, repeat: int) -> Run:
+    return best([measure([*sitegen_command(), "build"], site) for _ in range(repeat)])
+
+
+def build_after_edit(site: Path, posts: Sequence[Path], repeat: int) -> Run:
+    runs = []
+    for revision in range(repeat):
+        edit_post(posts[len(posts) // 2], revision)
+        runs.append(measure([*sitegen_command(), "build"], site))
+    return runs[0] if repeat == 1 else best(runs)
+
+
+class ServeSession:
+    """`sitegen serve` in a subprocess, with a live-reload WebSocket client connected to it."""
+
+    def __init__(self, site: Path) -> None:
+        command = [*sitegen_command(), "serve", "--host", "127.0.0.1", "--port", "0"]
+        self.process = subprocess.Popen(command, cwd=site, stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        url = self._wait_for_url()
+        address = url.removeprefix("http://").split("/")[0]
+        self.client = websocket.create_connection(f"ws://{address}/livereload", timeout=WAIT)
+        self.client.send(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        if json.loads(self.client.recv()).get("command") != "hello":
+            raise SystemExit("the live-reload endpoint did not answer the handshake")
+        self.client.send(json.dumps({"command": "info", "plugins": {}, "url": url}))
+
+    def _read(self) -> None:
+        for line in self.process.stderr or ():
+            self.lines.put(line)
+
+    def _wait_for_url(self) -> str:
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            line = self.lines.get(timeout=WAIT)
+            if line.startswith("Serving "):
+                return line.split()[1]
+        raise SystemExit("sitegen serve did not start")
+
+    def save_to_reload(self, post: Path, revision: int) -> float:
+        """Save a post and return the seconds until the reload message arrives."""
+        time.sleep(0.5)  # let the watcher take a snapshot in which the last save is settled
+        started = time.perf_counter()
+        edit_post(post, revision)
+        message = json.loads(self.client.recv())
+        elapsed = time.perf_counter() - started
+        if message.get("command") != "reload":
+            raise SystemExit(f"expected a reload message, got {message}")
+        return elapsed
+
+    def stop(self) -> Run:
+        """Stop the server with Ctrl+C and return its CPU time and peak memory."""
+        self.client.close()
+        self.process.send_signal(signal.SIGINT)
+        _, status, usage = os.wait4(self.process.pid, 0)
+        self.process.returncode = os.waitstatus_to_exitcode(status)
+        return Run(0.0, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def edit_to_reload(site: Path, posts: Sequence[Path], saves: int = 3) -> Run:
+    session = ServeSession(site)
+    try:
+        times = [session.save_to_reload(posts[len(posts) // 3 + n], n) for n in range(saves)]
+    finally:
+        server = session.stop()
+    return Run(statistics.median(times), server.cpu, server.peak_mb)
+
+
+def print_table(title: str, goals: Sequence[Goal]) -> None:
+    print(title)
+    header = f"{'':46} {'wall s':>8} {'cpu s':>7} {'peak MB':>8}   {'ratio':<22} {'goal':<10} result"
+    print(header)
+    print("-" * len(header))
+    for goal in goals:
+        print(
+            f"{goal.label:46} {goal.run.wall:8.2f} {goal.run.cpu:7.2f} {goal.run.peak_mb:8.0f}   "
+            f"{goal.shown_ratio():<22} {goal.shown_limit():<10} {goal.result()}"
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=POSTS)
+    parser.add_argument("--repeat", type=int, default=1, help="repeat each build and keep the fastest (default: 1)")
+    parser.add_argument("--keep", type=Path, help="generate the site here and keep it (default: a temporary folder)")
+    args = parser.parse_args(argv)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
+    try:
+        return run_benchmark(work, args.posts, max(1, args.repeat))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def run_benchmark(work: Path, count: int, repeat: int) -> int:
+    site = work / "site"
+    posts = generate_site(site, count, WORDS, SEED)
+    load_before = os.getloadavg()[0]
+    cold = build_cold(site, repeat)
+    bare = floor(site, work, repeat, math=False)
+    with_math = floor(site, work, repeat, math=True)
+    unchanged = build_unchanged(site, repeat)
+    edited = build_after_edit(site, posts, repeat)
+    reload = edit_to_reload(site, posts)
+    goals = [
+        Goal("cold build (sitegen build)", cold, cold.wall / bare.wall, "floor", 1.3),
+        Goal("floor: Markdown + Jinja, 2 processes", bare),
+        Goal("  the same with math (latex2mathml)", with_math, with_math.wall / bare.wall, "floor"),
+        Goal("no-change build (sitegen build)", unchanged, unchanged.wall / cold.wall, "cold", 0.02, strict=True),
+        Goal("build after editing one post", edited, edited.wall / cold.wall, "cold", 0.05, strict=True),
+        Goal("serve: save one post → reload message", reload, reload.wall / cold.wall, "cold", 0.05, strict=True),
+    ]
+    title = (
+        f"sitegen benchmark: {count} posts of ~{WORDS} words (code, a table, math), seed {SEED}, "
+        f"{os.cpu_count()} CPUs, load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after"
+    )
+    print_table(title, goals)
+    print("serve row: wall is the median of 3 saves; cpu and peak are the whole server process.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
