@@ -175,13 +175,14 @@ def lost_points(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def render_table(rows: Sequence[tuple[str, str, dict[str, int] | None]]) -> str:
+def render_table(rows: Sequence[tuple[str, str, dict[str, int] | None]], pages: dict[str, str]) -> str:
     """Format the results as a Markdown table, one row per page and preset."""
-    header = "| page | preset | " + " | ".join(SHORT[c] for c in CATEGORIES) + " |"
-    lines = [header, "|" + "---|" * (len(CATEGORIES) + 2)]
+    header = "| page | path | preset | " + " | ".join(SHORT[c] for c in CATEGORIES) + " |"
+    lines = [header, "|" + "---|" * (len(CATEGORIES) + 3)]
     for page, preset, found in rows:
         cells = [str(found[c]) for c in CATEGORIES] if found else ["n/a"] * len(CATEGORIES)
-        lines.append(f"| {page} | {preset} | " + " | ".join(cells) + " |")
+        path = "/" + pages[page].removesuffix("index.html") if page in pages else ""
+        lines.append(f"| {page} | {path} | {preset} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
@@ -201,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no Chromium at {CHROMIUM}; run: apt-get install chromium", file=sys.stderr)
         return 1
     rows: list[tuple[str, str, dict[str, int] | None]] = []
+    pages: dict[str, str] = {}
     problems: list[str] = []
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="sitegen-lighthouse-") as temp:
@@ -219,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if min(found.values()) < 100:
                         problems += [f"{kind} ({preset}) {line}" for line in lost_points(report)]
                     print(f"{kind:14} {preset:8} " + " ".join(f"{SHORT[c]}={found[c]}" for c in CATEGORIES), file=sys.stderr)
-    print(render_table(rows))
+    print(render_table(rows, pages))
     if any(found is None for _, _, found in rows):
         print("\nn/a: the example site has no page of that type (no .ipynb post in content/blog)")
     if problems:
