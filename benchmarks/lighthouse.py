@@ -107,6 +107,7 @@ def find_pages(out: Path) -> dict[str, str]:
         p.relative_to(out).as_posix() for p in (out / "blog").glob("*/index.html") if p.parent.name not in {"tags", "page"}
     )
     notebooks = [dest for dest in posts if any(h.split("?")[0].endswith(".ipynb") for h in _hrefs(out / dest))]
+    notebooks.sort(key=lambda dest: "<img" not in (out / dest).read_text(encoding="utf-8"))  # one with plots first
     markdown = [dest for dest in posts if dest not in notebooks]
     rich = [dest for dest in markdown if "<math" in (out / dest).read_text(encoding="utf-8")]
     pages = {
