@@ -1,6 +1,6 @@
 """Time sitegen on a generated 1,000-post site and print the figures beside their goals.
 
-    python benchmarks/run.py [--posts 1000] [--repeat 1] [--keep FOLDER]
+    python benchmarks/run.py [--posts 1000] [--repeat 1] [--keep FOLDER] [--sitegen "COMMAND"]
 
 In one run, each as a separate process, as a writer would meet it:
 
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import queue
+import shlex
 import shutil
 import signal
 import statistics
@@ -83,10 +84,12 @@ class Goal:
         return "PASS" if met else "MISS"
 
 
-def sitegen_command() -> list[str]:
+def default_sitegen() -> str:
     """Return the `sitegen` command of this interpreter's environment."""
     script = Path(sys.executable).with_name("sitegen")
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "sitegen"]
+    return shlex.quote(str(script)) if script.is_file() else f"{shlex.quote(sys.executable)} -m sitegen"
+
+
 
 
 def measure(command: Sequence[str], cwd: Path) -> Run:
@@ -107,12 +110,12 @@ def best(runs: Sequence[Run]) -> Run:
     return min(runs, key=lambda run: run.wall)
 
 
-def build_cold(site: Path, repeat: int) -> Run:
+def build_cold(sitegen: list[str], site: Path, repeat: int) -> Run:
     runs = []
     for _ in range(repeat):
         for name in ("_site", ".sitegen-cache"):
             shutil.rmtree(site / name, ignore_errors=True)
-        runs.append(measure([*sitegen_command(), "build"], site))
+        runs.append(measure([*sitegen, "build"], site))
     return best(runs)
 
 
@@ -125,23 +128,23 @@ def floor(site: Path, work: Path, repeat: int, *, math: bool) -> Run:
     return best(runs)
 
 
-def build_unchanged(site: Path, repeat: int) -> Run:
-    return best([measure([*sitegen_command(), "build"], site) for _ in range(repeat)])
+def build_unchanged(sitegen: list[str], site: Path, repeat: int) -> Run:
+    return best([measure([*sitegen, "build"], site) for _ in range(repeat)])
 
 
-def build_after_edit(site: Path, posts: Sequence[Path], repeat: int) -> Run:
+def build_after_edit(sitegen: list[str], site: Path, posts: Sequence[Path], repeat: int) -> Run:
     runs = []
     for revision in range(repeat):
         edit_post(posts[len(posts) // 2], revision)
-        runs.append(measure([*sitegen_command(), "build"], site))
+        runs.append(measure([*sitegen, "build"], site))
     return runs[0] if repeat == 1 else best(runs)
 
 
 class ServeSession:
     """`sitegen serve` in a subprocess, with a live-reload WebSocket client connected to it."""
 
-    def __init__(self, site: Path) -> None:
-        command = [*sitegen_command(), "serve", "--host", "127.0.0.1", "--port", "0"]
+    def __init__(self, sitegen: list[str], site: Path) -> None:
+        command = [*sitegen, "serve", "--host", "127.0.0.1", "--port", "0"]
         self.process = subprocess.Popen(command, cwd=site, stderr=subprocess.PIPE, text=True)
         self.lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
@@ -185,8 +188,8 @@ class ServeSession:
         return Run(0.0, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
 
 
-def edit_to_reload(site: Path, posts: Sequence[Path], saves: int = 3) -> Run:
-    session = ServeSession(site)
+def edit_to_reload(sitegen: list[str], site: Path, posts: Sequence[Path], saves: int = 3) -> Run:
+    session = ServeSession(sitegen, site)
     try:
         times = [session.save_to_reload(posts[len(posts) // 3 + n], n) for n in range(saves)]
     finally:
@@ -211,25 +214,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=POSTS)
     parser.add_argument("--repeat", type=int, default=1, help="repeat each build and keep the fastest (default: 1)")
     parser.add_argument("--keep", type=Path, help="generate the site here and keep it (default: a temporary folder)")
+    parser.add_argument("--sitegen", default=default_sitegen(), help="the sitegen command to time, e.g. another checkout's (default: this environment's)")
     args = parser.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="sitegen-bench-"))
     try:
-        return run_benchmark(work, args.posts, max(1, args.repeat))
+        return run_benchmark(work, args.posts, max(1, args.repeat), shlex.split(args.sitegen))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def run_benchmark(work: Path, count: int, repeat: int) -> int:
+def run_benchmark(work: Path, count: int, repeat: int, sitegen: list[str]) -> int:
     site = work / "site"
     posts = generate_site(site, count, WORDS, SEED)
     load_before = os.getloadavg()[0]
-    cold = build_cold(site, repeat)
+    cold = build_cold(sitegen, site, repeat)
     bare = floor(site, work, repeat, math=False)
     with_math = floor(site, work, repeat, math=True)
-    unchanged = build_unchanged(site, repeat)
-    edited = build_after_edit(site, posts, repeat)
-    reload = edit_to_reload(site, posts)
+    unchanged = build_unchanged(sitegen, site, repeat)
+    edited = build_after_edit(sitegen, site, posts, repeat)
+    reload = edit_to_reload(sitegen, site, posts)
     goals = [
         Goal("cold build (sitegen build)", cold, cold.wall / bare.wall, "floor", 1.3),
         Goal("floor: Markdown + Jinja, 2 processes", bare),
