@@ -1,8 +1,8 @@
 """Lighthouse scores of the example site: build it, serve it on 127.0.0.1, audit each page type.
 
-Runs npm's `lighthouse` (installed under .tools/) with Debian's Chromium, one page at a time so
-the performance numbers are not skewed by parallel runs, for the mobile and desktop presets, and
-prints one table of medians. The goal is 100 in every cell; a score below --fail-under (95) exits 1
+The server gzips text, as GitHub Pages does. Runs npm's `lighthouse` (installed under .tools/)
+with Debian's Chromium, one page at a time so the performance numbers are not skewed by parallel
+runs, for the mobile and desktop presets, and prints one table of medians. The goal is 100 in every cell; a score below --fail-under (95) exits 1
 and the audits that cost points are listed under the table.
 
     python benchmarks/lighthouse.py [--pages home,post] [--presets mobile,desktop] [--runs 3] [--json out.json]
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -47,7 +48,28 @@ PAGE_TYPES = ("home", "about", "deep-learning", "blog", "post", "notebook")
 PRESETS = ("mobile", "desktop")
 
 
+COMPRESSED = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt"}
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serve the site as GitHub Pages does: text gzipped when the browser accepts it, 404.html for misses."""
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path))
+        if self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not accepts_gzip or path.suffix not in COMPRESSED or not path.is_file():
+            super().do_GET()  # also redirects /blog to /blog/ and answers misses with 404.html
+            return
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = Path(str(self.directory)) / "404.html"
         if code != 404 or not page.is_file():
