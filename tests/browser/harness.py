@@ -12,6 +12,7 @@ import contextlib
 import functools
 import http.server
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.search import index_site
+from sitegen.search import SEARCH_DIR, index_site
 from tests.conftest import REPO, build_root, copy_example, parse_page
 
 CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))
@@ -78,6 +79,8 @@ def build_example(folder: Path, *, base_url: str | None = None, search: bool = T
     out = root / "_site"
     if search:
         index_site(out)
+    elif (out / SEARCH_DIR).exists():
+        shutil.rmtree(out / SEARCH_DIR)  # a build with search on made one; this site must do without
     base = "/" if not base_url else "/" + base_url.split("://", 1)[1].split("/", 1)[1]
     return BuiltSite(out, base, find_page_types(out))
 
