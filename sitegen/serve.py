@@ -12,7 +12,6 @@ problems in the terminal and in the browser, and the server keeps running.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import threading
 import webbrowser
@@ -27,7 +26,7 @@ from tornado.netutil import bind_sockets
 from sitegen.build import BuildReport, build
 from sitegen.config import Config
 from sitegen.errors import SitegenError
-from sitegen.serve_http import HttpServer, Showing, reload_message
+from sitegen.serve_http import HttpServer, Showing, is_loopback, reload_message
 from sitegen.serve_watch import Change, Watcher, classify_changes, describe_changes
 from sitegen.urls import url_for_dest
 
@@ -68,16 +67,6 @@ def run(args: argparse.Namespace) -> int:
     finally:
         preview.stop()
     return 0
-
-
-def is_loopback(host: str) -> bool:
-    """Tell whether a listening address is reachable from this machine only."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def preview_output(config: Config) -> Path:
@@ -124,8 +113,7 @@ class Preview:
         self.config = load_config()  # the settings of the last build that could read them
         self.showing = Showing(preview_output(self.config).resolve(), self.config.base_path)
         self.rebuilds = 0  # builds after the first, failed ones included
-        self._idle = threading.Event()
-        self._idle.set()
+        self._idle = threading.Event()  # set while no build runs; requests wait for it (none before the first build)
         self._watcher: Watcher | None = None
         self._http: HttpServer | None = None
 
@@ -137,16 +125,21 @@ class Preview:
         return f"http://{host}:{port}{self.showing.base_path}"
 
     def start(self) -> None:
-        """Build the site, then serve it and watch the sources."""
-        self._watcher = Watcher(lambda: self.config, self.rebuild, interval=self._interval, settle=self._settle)
-        self._build()  # after the watcher's first snapshot: a save during this build is not lost
+        """Listen, build the site, then watch the sources; requests made during the first build wait for it."""
         try:
             sockets = bind_sockets(self._port, self._host)
         except OSError as error:
             raise SitegenError(f"cannot listen on {self._host}:{self._port}: {error.strerror}", hint="choose another --port") from error
-        self._http = HttpServer(sockets, lambda: self.showing, self._idle)
-        self._http.start()
-        self._watcher.start()
+        self._http = HttpServer(sockets, lambda: self.showing, self._idle, loopback_only=is_loopback(self._host))
+        try:
+            self._http.start()
+            # The watcher's first snapshot comes before the build, so a save during the build is not lost.
+            self._watcher = Watcher(lambda: self.config, self.rebuild, interval=self._interval, settle=self._settle)
+            self._build()
+            self._watcher.start()
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
         """Stop watching and serving."""

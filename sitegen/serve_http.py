@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import ipaddress
 import json
 import logging
 import mimetypes
@@ -94,6 +95,16 @@ def _inside(path: Path, out: Path) -> Target:
     return Target()
 
 
+def is_loopback(host: str) -> bool:
+    """Tell whether an address (or a Host header's name) is reachable from this machine only."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
+
+
 def is_page_request(raw_path: str) -> bool:
     """Tell whether a request asks for an HTML page (a folder, a .html file or a name without suffix)."""
     last = raw_path.rsplit("/", 1)[-1]
@@ -162,6 +173,16 @@ class Browsers:
             browser.close()
 
 
+def check_host(handler: web.RequestHandler, loopback_only: bool) -> None:
+    """Refuse a request whose Host header names another machine while serving on loopback.
+
+    A web page can point a name it controls at 127.0.0.1 (DNS rebinding) and
+    then read the preview, drafts included; such requests carry its name.
+    """
+    if loopback_only and not is_loopback(handler.request.host_name):
+        raise web.HTTPError(403, "unexpected Host header")
+
+
 class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     """livereload's WebSocket handler, with its browsers kept per server.
 
@@ -169,8 +190,12 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     them into its own `Browsers`, so two servers (tests) never share clients.
     """
 
-    def initialize(self, browsers: Browsers) -> None:
+    def initialize(self, browsers: Browsers, loopback_only: bool) -> None:
         self.browsers = browsers
+        self.loopback_only = loopback_only
+
+    def prepare(self) -> None:
+        check_host(self, self.loopback_only)
 
     def open(self, *args: Any, **kwargs: Any) -> None:
         self.browsers.open.add(self)
@@ -197,10 +222,14 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
 class SiteHandler(web.RequestHandler):
     """Serve the preview's output folder; pages get the live-reload script, or the error page."""
 
-    def initialize(self, showing: Callable[[], Showing], idle: threading.Event, script: bytes) -> None:
+    def initialize(self, showing: Callable[[], Showing], idle: threading.Event, script: bytes, loopback_only: bool) -> None:
         self._showing = showing
         self._idle = idle
         self._script = script
+        self._loopback_only = loopback_only
+
+    def prepare(self) -> None:
+        check_host(self, self._loopback_only)
 
     async def get(self) -> None:
         if not self._idle.is_set():
@@ -243,12 +272,14 @@ def _is_html(path: Path | None) -> bool:
     return path is not None and path.suffix.lower() in (".html", ".htm")
 
 
-def make_application(showing: Callable[[], Showing], idle: threading.Event, browsers: Browsers, port: int) -> web.Application:
+def make_application(
+    showing: Callable[[], Showing], idle: threading.Event, browsers: Browsers, port: int, *, loopback_only: bool
+) -> web.Application:
     """Route the live-reload endpoints to livereload's handlers and everything else to the site."""
-    site = {"showing": showing, "idle": idle, "script": live_script(port)}
+    site = {"showing": showing, "idle": idle, "script": live_script(port), "loopback_only": loopback_only}
     return web.Application(
         [
-            (r"/livereload", ReloadSocket, {"browsers": browsers}),
+            (r"/livereload", ReloadSocket, {"browsers": browsers, "loopback_only": loopback_only}),
             (r"/livereload\.js", LiveReloadJSHandler),
             (r"/.*", SiteHandler, site),
         ],
@@ -265,11 +296,13 @@ def _log_request(handler: web.RequestHandler) -> None:
 class HttpServer:
     """The tornado server on its own thread and event loop; start, send messages, stop."""
 
-    def __init__(self, sockets: Sequence[socket.socket], showing: Callable[[], Showing], idle: threading.Event) -> None:
+    def __init__(
+        self, sockets: Sequence[socket.socket], showing: Callable[[], Showing], idle: threading.Event, *, loopback_only: bool
+    ) -> None:
         self._sockets = sockets
         self._browsers = Browsers()
         self.port = int(sockets[0].getsockname()[1])
-        self._application = make_application(showing, idle, self._browsers, self.port)
+        self._application = make_application(showing, idle, self._browsers, self.port, loopback_only=loopback_only)
         self._loop: IOLoop | None = None
         self._stopped: asyncio.Event | None = None
         self._ready = threading.Event()
@@ -291,7 +324,11 @@ class HttpServer:
         """Close every connection, stop the event loop and wait for its thread."""
         if self._loop is not None and self._stopped is not None:
             self._loop.add_callback(self._stopped.set)
-        self._thread.join(timeout)
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        elif not self._ready.is_set():  # never started: nobody else will close the sockets
+            for listening in self._sockets:
+                listening.close()
 
     def _run(self) -> None:
         asyncio.run(self._serve())

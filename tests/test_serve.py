@@ -9,6 +9,7 @@ import logging
 import os
 import queue
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 
 from sitegen import serve
 from sitegen.build import BuildReport
+from sitegen.errors import SitegenError
 from sitegen.model import Output
 from sitegen.serve import Preview, is_loopback, preview_output, reload_paths
 from sitegen.serve_http import (
@@ -225,11 +227,11 @@ def test_only_loopback_addresses_count_as_private() -> None:
 # --- The running server, over real HTTP and WebSocket --------------------------------------------
 
 
-def fetch(preview: Preview, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+def fetch(preview: Preview, path: str, method: str = "GET", host: str = "") -> tuple[int, dict[str, str], bytes]:
     """Send one request with the path exactly as given (no normalising, no redirects followed)."""
     connection = http.client.HTTPConnection("127.0.0.1", port_of(preview), timeout=WAIT)
     try:
-        connection.request(method, path)
+        connection.request(method, path, headers={"Host": host} if host else {})
         response = connection.getresponse()
         return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
     finally:
@@ -317,6 +319,8 @@ def test_pages_are_served_with_the_live_reload_script_from_the_package(start: St
     assert fetch(preview, "/blog")[:2][0] == 302 and fetch(preview, "/blog")[1]["location"] == "/blog/"
     status, _, body = fetch(preview, "/no/such/page/")
     assert status == 404 and b"livereload.js" in body
+    status, headers, body = fetch(preview, "/blog/post-1/", "HEAD")
+    assert (status, body) == (200, b"") and int(headers["content-length"]) > 0
     assert not (root / "_site").exists()  # the preview has its own folder
     assert preview_output(preview.config).is_dir()
 
@@ -389,19 +393,31 @@ def test_a_site_that_is_broken_from_the_start_is_served_once_fixed(start: Start)
 
 def test_edited_settings_apply_to_the_next_build(start: Start) -> None:
     root, preview, client = start()
+    save(root, "pyproject.toml", DEFAULT_SETTINGS.replace('title = "Test Site"', 'title = ["Broken"'))
+    assert client.next_message()["command"] == "reload"
+    status, _, body = fetch(preview, "/")
+    assert status == 500 and "pyproject.toml: error: invalid TOML" in page_text(body)
     save(root, "pyproject.toml", DEFAULT_SETTINGS.replace('title = "Test Site"', 'title = "Renamed Site"'))
     assert client.next_message()["command"] == "reload"
     assert "Renamed Site" in page_text(fetch(preview, "/")[2])
 
 
-@pytest.mark.parametrize(
-    "raw_path",
-    ["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/css/..%2f..%2fpyproject.toml", "//etc/passwd", "/.sitegen-output", "/%2fetc%2fpasswd"],
+TRAVERSALS = (
+    "/../../etc/passwd",
+    "/%2e%2e/%2e%2e/etc/passwd",
+    "/css/..%2f..%2fpyproject.toml",
+    "/css/%2e%2e/%2e%2e/%2e%2e/pyproject.toml",
+    "//etc/passwd",
+    "/%2fetc%2fpasswd",
+    "/.sitegen-output",
 )
-def test_traversal_attempts_get_404(start: Start, raw_path: str) -> None:
+
+
+def test_traversal_attempts_get_404(start: Start) -> None:
     _, preview, _ = start()
-    status, _, body = fetch(preview, raw_path)
-    assert status == 404 and b"root:" not in body and b"[tool.sitegen]" not in body
+    for raw_path in TRAVERSALS:
+        status, _, body = fetch(preview, raw_path)
+        assert status == 404 and b"root:" not in body and b"[tool.sitegen]" not in body, raw_path
 
 
 def test_nothing_but_get_is_accepted(start: Start) -> None:
@@ -414,6 +430,31 @@ def test_nothing_but_get_is_accepted(start: Start) -> None:
     assert {path: path.stat().st_mtime_ns for path in (root / ".sitegen-cache").rglob("*")} == before
     client.socket.send("not json")  # the live-reload socket takes protocol commands only
     assert preview.wait_until_settled(WAIT) and fetch(preview, "/")[0] == 200
+
+
+def test_requests_naming_another_host_are_refused(start: Start) -> None:
+    _, preview, _ = start()
+    port = port_of(preview)
+    assert fetch(preview, "/", host=f"localhost:{port}")[0] == 200
+    assert fetch(preview, "/", host=f"[::1]:{port}")[0] == 200
+    assert fetch(preview, "/", host=f"attacker.example:{port}")[0] == 403  # DNS rebinding
+    with pytest.raises(websocket.WebSocketBadStatusException):
+        websocket.create_connection(f"ws://127.0.0.1:{port}/livereload", timeout=WAIT, host="attacker.example")
+
+
+def test_a_port_in_use_is_reported(make_site: MakeSite) -> None:
+    root = make_site(FILES)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        preview = Preview(lambda: site_config(root), port=port)
+        with pytest.raises(SitegenError) as raised:
+            preview.start()
+    assert raised.value.format() == (
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n  hint: choose another --port"
+    )
+    assert not preview_output(preview.config).exists()  # nothing was built
 
 
 def test_a_project_site_is_served_under_its_base_path(start: Start) -> None:
