@@ -159,10 +159,13 @@ class Preview:
         had_failed = bool(self.showing.failure)
         report = self._build()
         self.rebuilds += 1
-        if report is not None and report.written == 0 and not had_failed:
+        if report is None or had_failed:
+            paths: tuple[str, ...] = (self.showing.base_path,)  # show the error page, or the site again
+        elif report.written == 0:
             return  # saved without a difference in the output: nothing to reload
-        if self._http is not None:
+        else:
             paths = reload_paths(changes, report, self.showing.base_path)
+        if self._http is not None:
             self._http.send([reload_message(path) for path in paths])
 
     def _build(self) -> BuildReport | None:
@@ -170,6 +173,7 @@ class Preview:
         self._idle.clear()
         try:
             report, failure = self._try_build()
+            self.showing = replace(self.showing, failure=failure)
         finally:
             self._idle.set()
         if failure:
@@ -178,7 +182,6 @@ class Preview:
             for problem in report.warnings:
                 log.warning("%s", problem.format())
             log.info("%s", report.summary())
-        self.showing = replace(self.showing, failure=failure)
         return report
 
     def _try_build(self) -> tuple[BuildReport | None, str]:

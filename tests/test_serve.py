@@ -380,6 +380,18 @@ def test_a_broken_file_shows_an_error_page_until_it_is_fixed(start: Start) -> No
     assert status == 200 and "Fine notes." in page_text(body)
 
 
+def test_a_stylesheet_that_fixes_the_build_reloads_the_whole_page(start: Start) -> None:
+    root, preview, client = start()
+    save(root, "content/notes.html", "---\ntitle: Notes\n---\n<link rel=stylesheet href=\"{{ link('css/extra.css') }}\">\n")
+    assert client.next_message()["path"] == "/"
+    assert fetch(preview, "/notes/")[0] == 500
+    save(root, "static/css/extra.css", "p { color: green; }\n")
+    assert client.next_message()["path"] == "/"  # the browser shows the error page: swapping styles would not help
+    assert fetch(preview, "/notes/")[0] == 200
+    save(root, "static/css/extra.css", "p { color: red; }\n")
+    assert client.next_message()["path"] == "/css/extra.css"
+
+
 def test_a_site_that_is_broken_from_the_start_is_served_once_fixed(start: Start) -> None:
     broken = {**FILES, "content/blog/2024-01-01-post-1.md": "---\ndate: March 5\n---\nbody\n"}
     root, preview, client = start(broken)
