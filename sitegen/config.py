@@ -6,7 +6,7 @@ import dataclasses
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -51,7 +51,7 @@ class Config:
     # Set per run by the command line, not in pyproject.toml:
     drafts: bool = False
     strict: bool = False
-    now: datetime = field(default_factory=lambda: datetime(1970, 1, 1))
+    now: datetime = field(default_factory=lambda: datetime(1970, 1, 1, tzinfo=UTC))
 
     @property
     def base_path(self) -> str:

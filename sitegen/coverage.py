@@ -45,5 +45,5 @@ def translation_gaps(site: Site, locales: Locales) -> tuple[LocaleGaps, ...]:
 def _fallback_strings(code: str, locales: Locales) -> tuple[str, ...]:
     """Return the UI strings no locale in the chain defines before the default one."""
     chain = [link for link in locales.get(code).chain if link != locales.default]
-    own = set().union(*(locales.get(link).own_strings for link in chain)) if chain else set()
+    own = {key for link in chain for key in locales.get(link).own_strings}
     return tuple(key for key in REQUIRED_STRINGS if key not in own)

@@ -68,7 +68,7 @@ class Locale:
     direction: str  # "ltr" or "rtl"
     date_format: str  # Babel format name ("long", "medium") or CLDR pattern
     strings: Mapping[str, str]  # every UI string, fallbacks applied
-    own_strings: frozenset[str]  # the UI strings this locale defines itself
+    own_strings: tuple[str, ...]  # the UI strings this locale defines itself, sorted (a set's order would vary)
 
     @property
     def babel_id(self) -> str:
@@ -222,7 +222,7 @@ def _make_locale(
         direction=str(first("direction", "ltr")),
         date_format=str(first("date_format", "long")),
         strings=strings,
-        own_strings=frozenset(own),
+        own_strings=tuple(sorted(own)),
     )
 
 
