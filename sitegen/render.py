@@ -270,6 +270,7 @@ class SiteContext:
             "menu": menu,
             "repository": config.repository,
             "image": config.image,
+            "search": config.search,
             "build_year": config.now.year,
         }
 

@@ -9,6 +9,7 @@ run leaves the previous index as it was.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 SEARCH_DIR = "pagefind"  # the folder under the output root; templates load pagefind.js from it
 INSTALL_HINT = "install it with: pip install 'pagefind[extended]' (the extended binary segments Chinese text)"
 TIMEOUT_SECONDS = 300
+ENTRY_FILE = "pagefind-entry.json"
 
 
 def index_site(out: Path) -> None:
@@ -33,6 +35,7 @@ def index_site(out: Path) -> None:
     _remove(staging)
     try:
         _run_pagefind(executable, out, staging)
+        _sort_entry(staging / ENTRY_FILE)
         _swap_in(staging, out / SEARCH_DIR)
     finally:
         _remove(staging)
@@ -63,6 +66,13 @@ def _run_pagefind(executable: Path, out: Path, staging: Path) -> None:
     for line in result.stdout.splitlines() + result.stderr.splitlines():
         if line.strip():
             log.debug("pagefind: %s", line.strip())
+
+
+def _sort_entry(path: Path) -> None:
+    """Write Pagefind's entry file with sorted keys: it lists languages in no fixed order,
+    and the same site must give the same bytes."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def _last_line(result: subprocess.CompletedProcess[str]) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from sitegen.config import Config
 from sitegen.errors import OutputError
 from sitegen.model import Output
+from sitegen.search import SEARCH_DIR
 
 MARKER = ".sitegen-output"
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced by every build.\n"
@@ -34,7 +35,7 @@ def is_current(outputs: Sequence[Output], out: Path) -> bool:
     """Tell whether the output folder already holds exactly these files with these bytes."""
     if not (out / MARKER).is_file():
         return False
-    existing = {path.relative_to(out).as_posix() for path in out.rglob("*") if path.is_file()}
+    existing = {rel for path in out.rglob("*") if path.is_file() and not _is_search_index(rel := path.relative_to(out).as_posix())}
     if existing != {output.dest for output in outputs} | {MARKER}:
         return False
     return all((out / output.dest).read_bytes() == output.data for output in outputs)
@@ -85,12 +86,17 @@ def update_tree(outputs: Sequence[Output], keep: set[str], out: Path) -> int:
     changed = sum(1 for output in outputs if write_file(output, out))
     for path in sorted(out.rglob("*"), reverse=True):
         rel = path.relative_to(out).as_posix()
-        if path.is_file() and rel not in keep and rel != MARKER:
+        if path.is_file() and rel not in keep and rel != MARKER and not _is_search_index(rel):
             path.unlink()
             changed += 1
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
     return changed
+
+
+def _is_search_index(rel: str) -> bool:
+    """Tell whether a file belongs to the search index, which is made after the pages are written."""
+    return rel.startswith(SEARCH_DIR + "/")
 
 
 def write_file(output: Output, out: Path) -> bool:
