@@ -251,7 +251,11 @@ class SiteHandler(web.RequestHandler):
         await self.get()
 
     def _send_file(self, path: Path) -> None:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # removed between the lookup and the read
+            self._send_missing(self._showing().output_path)
+            return
         if _is_html(path):
             self._send_page(200, data)
             return
