@@ -58,6 +58,7 @@ class TemplateDigests:
         self._env = env
         self._folder = folder
         self._infos: dict[str, TemplateInfo] = {}
+        self._parsed: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
 
     def info(self, name: str) -> TemplateInfo:
         """Return the closure fingerprint of a template."""
@@ -74,17 +75,26 @@ class TemplateDigests:
             if current in seen:
                 continue
             seen.add(current)
-            source = self._source(current)
+            source, undeclared, referenced = self._parse(current)
             sources.append(f"{current}\x00{source}")
-            try:
-                ast = self._env.parse(source, current)
-            except jinja2.TemplateSyntaxError as exc:
-                raise TemplateError(exc.message or "syntax error", f"{self._folder}/{current}", exc.lineno) from exc
-            names |= jinja2.meta.find_undeclared_variables(ast)
-            for referenced in jinja2.meta.find_referenced_templates(ast):
-                # A dynamic include (None) could be any template: depend on all of them.
-                pending.extend(self._env.list_templates() if referenced is None else [referenced])
+            names |= undeclared
+            pending.extend(referenced)
         return TemplateInfo(digest(*sorted(sources)), bool(names & SITE_WIDE_NAMES))
+
+    def _parse(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
+        """Parse one template once (base.html is in every closure): its source, free names, references."""
+        if name not in self._parsed:
+            source = self._source(name)
+            try:
+                ast = self._env.parse(source, name)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(exc.message or "syntax error", f"{self._folder}/{name}", exc.lineno) from exc
+            referenced: list[str] = []
+            for target in jinja2.meta.find_referenced_templates(ast):
+                # A dynamic include (None) could be any template: depend on all of them.
+                referenced.extend(self._env.list_templates() if target is None else [target])
+            self._parsed[name] = (source, frozenset(jinja2.meta.find_undeclared_variables(ast)), tuple(referenced))
+        return self._parsed[name]
 
     def _source(self, name: str) -> str:
         loader = self._env.loader

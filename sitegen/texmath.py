@@ -8,6 +8,7 @@ MathML is put back into the finished HTML.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable
@@ -19,6 +20,7 @@ TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
+_SPECIAL = re.compile(r"[$\\`]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,12 @@ def _scan(text: str, first_line: int, spans: list[MathSpan]) -> str:
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
+        if text[i] not in "$\\`":  # copy plain text up to the next character that can start math or code
+            special = _SPECIAL.search(text, i)
+            stop = special.start() if special else n
+            out.append(text[i:stop])
+            i = stop
+            continue
         found = _match_at(text, i)
         if found is None:
             step = _skip_code_span(text, i) if text[i] == "`" else i + 1
@@ -174,13 +182,20 @@ def _skip_code_span(text: str, i: int) -> int:
 def render_math(span: MathSpan) -> tuple[str, MathFailure | None]:
     """Convert one expression to MathML; on failure keep the TeX visible and say why."""
     try:
-        mathml = latex2mathml.converter.convert(_portable(span.tex), display="block" if span.display else "inline")
+        mathml = _convert(span.tex, span.display)
     except Exception as exc:  # noqa: BLE001 - latex2mathml raises bare Exception subclasses of many kinds
         reason = str(exc) or type(exc).__name__
         shown = html.escape(span.source)
         tag = "pre" if span.display else "code"
         return f'<{tag} class="math-tex">{shown}</{tag}>', MathFailure(span.line, f"math could not be converted ({reason}): {span.source[:60]}")
-    return _with_alttext(mathml, span.tex), None
+    return mathml, None
+
+
+@functools.lru_cache(maxsize=4096)
+def _convert(tex: str, display: bool) -> str:
+    """Convert TeX to MathML with its alttext; a site repeats expressions ($x$, $\\theta$) page after page."""
+    mathml = latex2mathml.converter.convert(_portable(tex), display="block" if display else "inline")
+    return _with_alttext(mathml, tex)
 
 
 # latex2mathml turns `aligned` into loose `&` symbols, but lays out `split` (the same
