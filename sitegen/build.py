@@ -9,28 +9,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sitegen.config import Config
-from sitegen.deps import BuildRecord, inputs_fingerprint, load_record, save_record
-from sitegen.discover import discover_sources
+from sitegen.config import LOCALES_FILE, Config
 from sitegen.errors import Problem, SitegenError
-from sitegen.feeds import feed_dests, render_feeds
-from sitegen.highlight import CSS_DEST, render_pygments_css
-from sitegen.index import Layouts, build_site
-from sitegen.links import resolve_site_links
-from sitegen.locales import LOCALES_FILE, Locales, load_locales
 from sitegen.model import Document, Output, Site, Source
-from sitegen.readers import READABLE_SUFFIXES, read_document
-from sitegen.render import (
-    available_layouts,
-    make_environment,
-    plan_site,
-    render_assets,
-    render_jobs,
-)
+from sitegen.record import BuildRecord, inputs_fingerprint, load_record, save_record
 from sitegen.search import SEARCH_DIR, index_site
-from sitegen.sitemap import render_site_files
 from sitegen.write import MARKER, check_output_folder, update_tree, write_tree
+
+if TYPE_CHECKING:
+    from sitegen.locales import Locales
+    from sitegen.readers import DocumentMemo
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +56,9 @@ class BuildReport:
         )
 
 
-def build(config: Config, *, output: Path | None = None, jobs: int | None = None) -> BuildReport:
+def build(
+    config: Config, *, output: Path | None = None, jobs: int | None = None, memo: DocumentMemo | None = None
+) -> BuildReport:
     """Build the site into the output folder; on any error the old output stays as it was.
 
     Only outputs whose inputs changed since the last build into the same folder
@@ -80,8 +72,28 @@ def build(config: Config, *, output: Path | None = None, jobs: int | None = None
     record = load_record(config.cache_path, out) if (out / MARKER).is_file() else None
     if record and record.inputs == inputs and not _is_due(record, config) and not _needs_index(config, out):
         return BuildReport(0, 0, _count_pages(record), 0, record.warnings, time.perf_counter() - started, out)
+    return _build_changed(config, out, inputs, record, jobs, memo, started)
+
+
+def _build_changed(
+    config: Config,
+    out: Path,
+    inputs: str,
+    record: BuildRecord | None,
+    jobs: int | None,
+    memo: DocumentMemo | None,
+    started: float,
+) -> BuildReport:
+    """Run every stage; only outputs whose fingerprint changed are rendered and written."""
+    # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
+    from sitegen.feeds import feed_dests, render_feeds
+    from sitegen.highlight import CSS_DEST, render_pygments_css
+    from sitegen.links import resolve_site_links
+    from sitegen.render import make_environment, plan_site, render_assets, render_jobs
+    from sitegen.sitemap import render_site_files
+
     # Read everything and index the site before anything is written.
-    locales, documents, site = load_site(config, jobs)
+    locales, documents, site = load_site(config, jobs, memo)
     assets = site.assets
     # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
@@ -115,15 +127,23 @@ def build(config: Config, *, output: Path | None = None, jobs: int | None = None
     )
 
 
-def load_site(config: Config, jobs: int | None = None) -> tuple[Locales, tuple[Document, ...], Site]:
+def load_site(
+    config: Config, jobs: int | None = None, memo: DocumentMemo | None = None
+) -> tuple[Locales, tuple[Document, ...], Site]:
     """Run the stages up to the index: locales, discover, read, resolve and index."""
+    from sitegen.discover import discover_sources
+    from sitegen.index import Layouts, build_site
+    from sitegen.locales import load_locales
+    from sitegen.readers import READABLE_SUFFIXES
+    from sitegen.render import available_layouts
+
     # Settings and locales first: every later stage reads them.
     locales = load_locales(config.root)
     _check_default_locale(config, locales)
     layouts = Layouts(available_layouts(config))
     # Find every source, then read all of them.
     sources = discover_sources(config, READABLE_SUFFIXES, tuple(locales.by_code))
-    documents = read_documents([s for s in sources if s.kind in ("page", "post")], config, jobs)
+    documents = read_documents([s for s in sources if s.kind in ("page", "post")], config, jobs, memo)
     assets = tuple(s for s in sources if s.kind in ("asset", "static"))
     # Resolve each document per locale; index posts, tags and listings.
     return locales, documents, build_site(documents, assets, config, locales, layouts)
@@ -139,23 +159,50 @@ def input_files(config: Config) -> Iterator[Path]:
             yield from (path for path in folder.rglob("*") if path.is_file())
 
 
-def read_documents(sources: Sequence[Source], config: Config, jobs: int | None = None) -> tuple[Document, ...]:
-    """Read every content file, on every core for a large site; report all files that fail."""
-    workers = jobs or os.cpu_count() or 1
-    if workers > 1 and len(sources) >= PARALLEL_THRESHOLD:
-        chunk = max(1, len(sources) // (workers * 4))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_read_one, sources, [config] * len(sources), chunksize=chunk))
-    else:
-        results = [_read_one(source, config) for source in sources]
-    problems = [problem for result in results if isinstance(result, SitegenError) for problem in result.problems]
+def read_documents(
+    sources: Sequence[Source], config: Config, jobs: int | None = None, memo: DocumentMemo | None = None
+) -> tuple[Document, ...]:
+    """Read every content file; report all files that fail, not just the first.
+
+    Files the memo holds unchanged are not read again; files whose conversion
+    is not cached are read on every core when there are enough of them.
+    """
+    from sitegen.readers import is_cheap_to_read
+
+    contents = {source.rel: source.path.read_bytes() for source in sources} if memo else {}
+    results: dict[str, Document | SitegenError] = {}
+    for source in sources:
+        remembered = memo.get(source, contents[source.rel]) if memo else None
+        if remembered is not None:
+            results[source.rel] = remembered
+    pending = [source for source in sources if source.rel not in results]
+    slow = [source for source in pending if not is_cheap_to_read(source, config)]
+    results.update(_read_many(slow, config, jobs or os.cpu_count() or 1))
+    results.update({source.rel: _read_one(source, config) for source in pending if source.rel not in results})
+    ordered = [results[source.rel] for source in sources]
+    problems = [problem for result in ordered if isinstance(result, SitegenError) for problem in result.problems]
     if problems:
         raise SitegenError.collect(problems)
-    return tuple(result for result in results if isinstance(result, Document))
+    documents = tuple(result for result in ordered if isinstance(result, Document))
+    if memo:
+        memo.keep(documents, contents)
+    return documents
+
+
+def _read_many(sources: Sequence[Source], config: Config, workers: int) -> dict[str, Document | SitegenError]:
+    """Read files whose conversion is not cached, on every core when there are enough of them."""
+    if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
+        return {source.rel: _read_one(source, config) for source in sources}
+    chunk = max(1, len(sources) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(_read_one, sources, [config] * len(sources), chunksize=chunk)
+        return {source.rel: result for source, result in zip(sources, results, strict=True)}
 
 
 def _read_one(source: Source, config: Config) -> Document | SitegenError:
     """Read one file; a user mistake comes back as a value so every file gets read."""
+    from sitegen.readers import read_document
+
     try:
         return read_document(source, config)
     except SitegenError as error:

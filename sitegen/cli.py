@@ -74,11 +74,20 @@ def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 
 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000; 0 picks a free one)")
+    parser.add_argument("--drafts", action="store_true", help="include drafts and future posts")
+    parser.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/portfolio/")
+    parser.add_argument("--open", action="store_true", help="open the site in a web browser")
+    parser.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """sitegen serve (its server is loaded only when asked for)."""
     from sitegen import serve
 
-    parser = commands.add_parser("serve", parents=[common], help="preview the site with live reload")
-    serve.add_arguments(parser)
-    parser.set_defaults(run=serve.run)
+    return serve.run(args)
 
 
 def _add_deploy(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sitegen.errors import ConfigError, Problem
 
 CONFIG_FILE = "pyproject.toml"
+LOCALES_FILE = "locales.yaml"
 
 
 @dataclass(frozen=True, slots=True)

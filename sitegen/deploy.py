@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-from sitegen.config import CONFIG_FILE, Config
+from sitegen.config import CONFIG_FILE, LOCALES_FILE, Config
 from sitegen.errors import SitegenError
-from sitegen.locales import LOCALES_FILE
 from sitegen.write import MARKER
 
 log = logging.getLogger(__name__)

@@ -14,10 +14,10 @@ from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 
+from sitegen.config import LOCALES_FILE
 from sitegen.errors import ConfigError, Problem
 from sitegen.yamlload import parse_yaml
 
-LOCALES_FILE = "locales.yaml"
 BUILTIN_LOCALES = Path(__file__).parent / "data" / "locales.yaml"
 
 # Strings every template may show; the default locale must define each of them.

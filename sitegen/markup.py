@@ -73,9 +73,14 @@ def _converter(style: str) -> markdown.Markdown:
     return markdown.Markdown(extensions=names, extension_configs=configs, output_format="html")
 
 
+def markdown_cache_key(text: str, style: str) -> str:
+    """Return the cache key of rendered Markdown: the text, the options and the versions."""
+    return cache_key("markdown", _versions(), style, text)
+
+
 def render_markdown_cached(text: str, style: str, cache: Cache) -> RenderedMarkdown:
     """Render Markdown, reusing the result of an earlier build for the same text and options."""
-    key = cache_key("markdown", _versions(), style, text)
+    key = markdown_cache_key(text, style)
     stored = cache.get(key)
     if stored is not None:
         return _from_json(stored)

@@ -20,11 +20,12 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.deps import TemplateDigests, digest, page_card
+from sitegen.deps import TemplateDigests, page_card
 from sitegen.errors import Problem, SitegenError, TemplateError
 from sitegen.links import ATTACHMENT, attachment_dest, link_table, rewrite_links
 from sitegen.locales import Locale, Locales
 from sitegen.model import LocaleSite, Output, Page, Site, Source
+from sitegen.record import digest
 from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 
 

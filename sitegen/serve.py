@@ -26,6 +26,7 @@ from tornado.netutil import bind_sockets
 from sitegen.build import BuildReport, build
 from sitegen.config import Config
 from sitegen.errors import SitegenError
+from sitegen.readers import DocumentMemo
 from sitegen.serve_http import HttpServer, Showing, is_loopback, reload_message
 from sitegen.serve_watch import Change, Watcher, classify_changes, describe_changes
 from sitegen.urls import url_for_dest
@@ -34,15 +35,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the command's options."""
-    parser.add_argument("--host", default=DEFAULT_HOST, help="address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="port to listen on (default: 8000; 0 picks a free one)")
-    parser.add_argument("--drafts", action="store_true", help="include drafts and future posts")
-    parser.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/portfolio/")
-    parser.add_argument("--open", action="store_true", help="open the site in a web browser")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -113,6 +105,7 @@ class Preview:
         self.config = load_config()  # the settings of the last build that could read them
         self.showing = Showing(preview_output(self.config).resolve(), self.config.base_path)
         self.rebuilds = 0  # builds after the first, failed ones included
+        self._memo = DocumentMemo()  # the last build's documents: unchanged files are not read again
         self._idle = threading.Event()  # set while no build runs; requests wait for it (none before the first build)
         self._watcher: Watcher | None = None
         self._http: HttpServer | None = None
@@ -188,7 +181,7 @@ class Preview:
         try:
             self.config = config = self._load_config()
             self.showing = Showing(preview_output(config).resolve(), config.base_path, self.showing.failure)
-            return build(config, output=self.showing.output_path), ""
+            return build(config, output=self.showing.output_path, memo=self._memo), ""
         except SitegenError as error:
             return None, error.format()
         except Exception as error:  # an engine bug must not stop the preview:

@@ -17,8 +17,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.config import CONFIG_FILE, Config
-from sitegen.locales import LOCALES_FILE
+from sitegen.config import CONFIG_FILE, LOCALES_FILE, Config
 
 log = logging.getLogger(__name__)
 

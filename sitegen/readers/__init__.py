@@ -23,6 +23,34 @@ def _registry() -> dict[str, Reader]:
 READABLE_SUFFIXES = (".md", ".markdown", ".html", ".ipynb")
 
 
+def is_cheap_to_read(source: Source, config: Config) -> bool:
+    """Tell whether reading a file costs little: HTML, or Markdown whose rendering is cached."""
+    from sitegen.readers import markdown
+
+    if source.suffix == ".html":
+        return True
+    return source.suffix in (".md", ".markdown") and markdown.is_cached(source, config)
+
+
+class DocumentMemo:
+    """The documents of the previous build in a long-running process (the preview), by file content.
+
+    A file whose bytes did not change is not read again.
+    """
+
+    def __init__(self) -> None:
+        self._documents: dict[str, tuple[bytes, Document]] = {}
+
+    def get(self, source: Source, data: bytes) -> Document | None:
+        """Return the document read from exactly these bytes at this path, if any."""
+        found = self._documents.get(source.rel)
+        return found[1] if found and found[0] == data and found[1].source == source else None
+
+    def keep(self, documents: tuple[Document, ...], contents: dict[str, bytes]) -> None:
+        """Remember this build's documents, forgetting files that are gone."""
+        self._documents = {d.source.rel: (contents[d.source.rel], d) for d in documents if d.source.rel in contents}
+
+
 def read_document(source: Source, config: Config) -> Document:
     """Read a content file with the reader registered for its extension."""
     return _registry()[source.suffix](source, config)

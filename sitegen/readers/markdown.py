@@ -5,15 +5,21 @@ from __future__ import annotations
 from sitegen.cache import Cache
 from sitegen.config import Config
 from sitegen.errors import ContentError, Problem, warning
-from sitegen.frontmatter import parse_front_matter
-from sitegen.markup import RenderedMarkdown, plain_text, render_markdown_cached, split_summary
+from sitegen.frontmatter import parse_front_matter, split_front_matter
+from sitegen.markup import (
+    RenderedMarkdown,
+    markdown_cache_key,
+    plain_text,
+    render_markdown_cached,
+    split_summary,
+)
 from sitegen.model import Document, Source
 
 
 def read(source: Source, config: Config) -> Document:
     """Read a Markdown file into a Document."""
     front = parse_front_matter(load_text(source), source.rel)
-    rendered = render_markdown_cached(front.body, config.pygments_style, Cache(config.cache_path / "markdown"))
+    rendered = render_markdown_cached(front.body, config.pygments_style, markdown_cache(config))
     summary, body = split_summary(rendered.html)
     return Document(
         source=source,
@@ -26,6 +32,20 @@ def read(source: Source, config: Config) -> Document:
         text=plain_text(body),
         warnings=math_warnings(rendered, source.rel, front.body_line),
     )
+
+
+def is_cached(source: Source, config: Config) -> bool:
+    """Tell whether the file's rendered Markdown is in the cache already (reading it is cheap then)."""
+    try:
+        _, body, _ = split_front_matter(source.path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
+    return markdown_cache(config).has(markdown_cache_key(body, config.pygments_style))
+
+
+def markdown_cache(config: Config) -> Cache:
+    """Return the cache of rendered Markdown."""
+    return Cache(config.cache_path / "markdown")
 
 
 def load_text(source: Source) -> str:
