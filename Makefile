@@ -33,7 +33,7 @@ check: build
 	$(SITEGEN) check $(if $(BASE_URL),--base-url $(BASE_URL))
 
 serve: install
-	$(SITEGEN) serve
+	$(SITEGEN) serve $(if $(BASE_URL),--base-url $(BASE_URL))
 
 test: install
 	$(BIN)/python -m pytest -q -n auto
