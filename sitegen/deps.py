@@ -10,7 +10,8 @@ of the posts they list. This is the dependency record of lektor's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, fields
 
 import jinja2
 import jinja2.meta
@@ -22,6 +23,18 @@ from sitegen.record import digest
 # Template globals whose value is the whole post list: a template that reads
 # them depends on every post's card, not only on its own page.
 SITE_WIDE_NAMES = frozenset({"posts", "all_tags"})
+
+
+def page_identity(page: Page) -> tuple[object, ...]:
+    """Return everything about a page that its own output shows, with its body as a hash.
+
+    Hashing the body once is far cheaper than taking the repr of a page whose
+    document holds the body twice (HTML and plain text).
+    """
+    document = page.document
+    own = tuple(getattr(page, field.name) for field in fields(page) if field.name != "document")
+    body = hashlib.sha256(document.body.encode("utf-8")).hexdigest()
+    return own, document.source, document.meta, document.toc, document.is_template, document.extra_links, body
 
 
 def page_card(page: Page) -> tuple[object, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -265,6 +266,7 @@ def split_tags(value: Any) -> tuple[str, ...]:
     return tuple(seen.values())
 
 
+@functools.lru_cache(maxsize=8192)  # every locale of a page asks again for the same text
 def reading_minutes(text: str, words_per_minute: int) -> int:
     """Estimate reading time; CJK characters and Hangul syllables count as half a word each."""
     cjk = len(_CJK.findall(text))

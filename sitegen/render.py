@@ -20,7 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen.config import Config
-from sitegen.deps import TemplateDigests, page_card
+from sitegen.deps import TemplateDigests, page_card, page_identity
 from sitegen.errors import Problem, SitegenError, TemplateError
 from sitegen.links import ATTACHMENT, attachment_dest, link_table, rewrite_links
 from sitegen.locales import Locale, Locales
@@ -148,7 +148,7 @@ class SiteContext:
     def _page_jobs(self, page: Page) -> Iterator[Job]:
         template = f"{page.layout}.html"
         newer, older = self._neighbours(page)
-        parts = (page, newer and page_card(newer), older and page_card(older))
+        parts = (page_identity(page), newer and page_card(newer), older and page_card(older))
         yield Job(page.dest, self._fingerprint(template, page.dest, parts), lambda: self.render_page(page))
         for attachment in page.document.attachments:
             dest = attachment_dest(page, attachment.name)

@@ -12,7 +12,11 @@ import yaml
 from sitegen.errors import ContentError, SitegenError
 
 
-class _TextSafeLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (the wheels are): the same documents, ten times faster.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextSafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     """SafeLoader where only true/false are booleans.
 
     YAML 1.1 reads `no`, `yes`, `on` and `off` as booleans, which would turn the

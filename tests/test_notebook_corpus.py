@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus i
 NOTEBOOKS = sorted(CORPUS.glob("**/*.ipynb")) if CORPUS.is_dir() else []
 # A raw cell `---` block that is not a YAML mapping: the same error as in a Markdown post.
 BROKEN_FRONT_MATTER = {
-    "jupyter_with_raw_cell_with_invalid_yaml.ipynb": ":8:22: error: invalid YAML: mapping values are not allowed here",
+    "jupyter_with_raw_cell_with_invalid_yaml.ipynb": ":8:22: error: invalid YAML: mapping values are not allowed in this context",
     "raw_cell_with_non_dict_yaml_content.ipynb": ":9: error: front matter must be a mapping of fields, got a str",
     "raw_cell_with_complex_yaml_like_content.ipynb": ":9: error: front matter must be a mapping of fields, got a str",
 }

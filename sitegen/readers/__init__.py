@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Protocol
 
 from sitegen.config import Config
@@ -14,13 +15,12 @@ class Reader(Protocol):
     def __call__(self, source: Source, config: Config) -> Document: ...
 
 
-def _registry() -> dict[str, Reader]:
-    from sitegen.readers import html, markdown, notebook
+# Extension -> reader module. A module is imported when the first file of its kind is read,
+# so a site without notebooks never loads nbconvert.
+READERS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".ipynb": "notebook"}
 
-    return {".md": markdown.read, ".markdown": markdown.read, ".html": html.read, ".ipynb": notebook.read}
 
-
-READABLE_SUFFIXES = (".md", ".markdown", ".html", ".ipynb")
+READABLE_SUFFIXES = tuple(READERS)
 
 
 def is_cheap_to_read(source: Source, config: Config) -> bool:
@@ -53,4 +53,6 @@ class DocumentMemo:
 
 def read_document(source: Source, config: Config) -> Document:
     """Read a content file with the reader registered for its extension."""
-    return _registry()[source.suffix](source, config)
+    module = importlib.import_module(f"sitegen.readers.{READERS[source.suffix]}")
+    reader: Reader = module.read
+    return reader(source, config)

@@ -210,7 +210,8 @@ def test_search_finds_posts_by_typing_and_opens_them(context: Any, example: Buil
     box.click()
     box.press_sequentially("attention", delay=20)
     results = page.locator(".search-list a")
-    results.first.wait_for(state="visible")
+    # Results update as each letter arrives: wait for the full word's answer, not the first one shown.
+    page.locator('.search-list a[href*="self-attention"]').first.wait_for(state="visible")
     hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
     assert any("self-attention" in href for href in hrefs), hrefs
     assert all(href.startswith("/") and not href.startswith(("/fr/", "/zh-hans/")) for href in hrefs), hrefs
@@ -235,7 +236,7 @@ def test_search_with_no_match_says_so(context: Any, example: BuiltSite, site: Se
     box = page.get_by_role("searchbox", name="Search")
     box.click()
     box.press_sequentially("щщщщщ", delay=10)
-    message = page.locator(".search-message")
+    message = page.locator(".search-message", has_text="“щщщщщ”")
     message.wait_for(state="visible")
     assert message.inner_text() == "No results for “щщщщщ”"
     assert page.locator(".search-list li").count() == 0
@@ -254,7 +255,8 @@ def test_search_answers_in_the_page_language(
     box.click()
     box.press_sequentially(query, delay=20)
     results = page.locator(".search-list a")
-    results.first.wait_for(state="visible")
+    # Results update as each letter arrives: wait for the full query's answer, not the first one shown.
+    page.locator(f'.search-list a[href="{expected}"]').first.wait_for(state="visible")
     hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
     prefix = "/" + expected.split("/")[1] + "/"
     assert expected in hrefs and all(href.startswith(prefix) for href in hrefs), hrefs
