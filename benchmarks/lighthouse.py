@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import gzip
-import http.server
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -34,6 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from sitegen.build import build
 from sitegen.config import load_config
+from sitegen.pages_server import serve_site
 from sitegen.search import index_site
 
 LIGHTHOUSE = REPO / ".tools" / "node_modules" / "lighthouse" / "cli" / "index.js"
@@ -48,57 +45,12 @@ PAGE_TYPES = ("home", "about", "deep-learning", "blog", "post", "notebook")
 PRESETS = ("mobile", "desktop")
 
 
-COMPRESSED = {".html", ".css", ".js", ".svg", ".json", ".xml", ".txt"}
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serve the site as GitHub Pages does: text gzipped when the browser accepts it, 404.html for misses."""
-
-    def do_GET(self) -> None:
-        path = Path(self.translate_path(self.path))
-        if self.path.split("?", 1)[0].endswith("/"):
-            path = path / "index.html"
-        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
-        if not accepts_gzip or path.suffix not in COMPRESSED or not path.is_file():
-            super().do_GET()  # also redirects /blog to /blog/ and answers misses with 404.html
-            return
-        body = gzip.compress(path.read_bytes())
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(str(self.directory)) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    """Serve a folder on 127.0.0.1 (a free port) from a thread; yield its origin."""
+    """Serve a folder on 127.0.0.1 as GitHub Pages does (gzipped text, 404.html); yield its origin."""
     folder.mkdir(parents=True, exist_ok=True)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_site(folder, compress=True) as site:
+        yield site.origin + "/"
 
 
 def build_example(out: Path, base_url: str) -> None:

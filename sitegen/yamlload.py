@@ -11,7 +11,6 @@ import yaml
 
 from sitegen.errors import ContentError, SitegenError
 
-
 # libyaml's parser when PyYAML was built with it (the wheels are): the same documents, ten times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
@@ -18,6 +15,7 @@ from hypothesis import strategies as st
 
 from sitegen.build import BuildReport
 from sitegen.check import check_site
+from sitegen.pages_server import serve_site
 from sitegen.sitemap import sitemap_locations
 from sitegen.urls import rebase_root_relative, url_for_dest
 from tests.conftest import MakeSite, PageParser, build_root, parse_page
@@ -120,49 +118,13 @@ def build_publishing(make_site: MakeSite, **overrides: Any) -> tuple[Path, Build
     return root, build_root(root, **overrides)
 
 
-class _SubpathHandler(SimpleHTTPRequestHandler):
-    """Serve the output folder under BASE_PATH only, with 404.html for anything missing (as Pages does)."""
-
-    def translate_path(self, path: str) -> str:
-        if not urlsplit(path).path.startswith(BASE_PATH):
-            return str(Path(self.directory) / ".not-here")
-        return super().translate_path(path[len(BASE_PATH) - 1 :])
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != HTTPStatus.NOT_FOUND or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def served(make_site: MakeSite) -> Iterator[tuple[str, Path]]:
     """Build the publishing site and serve it under /portfolio/ on 127.0.0.1; yield (origin, output)."""
     root, _ = build_publishing(make_site)
     out = root / "_site"
-
-    def handler(*args: Any, **kwargs: Any) -> _SubpathHandler:
-        return _SubpathHandler(*args, directory=str(out), **kwargs)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", out
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_site(out, BASE_PATH) as site:
+        yield site.origin, out
 
 
 def fetch(url: str) -> tuple[int, str, bytes]:

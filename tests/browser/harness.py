@@ -10,10 +10,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from sitegen.pages_server import ServedSite, serve_site
 from sitegen.search import SEARCH_DIR, index_site
 from tests.conftest import REPO, build_root, copy_example, parse_page
 
@@ -129,65 +128,14 @@ def has_notebook_source() -> bool:
     return any((REPO / "content" / "blog").rglob("*.ipynb"))
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serve one folder under a base path; anything outside the base path is a 404."""
-
-    base = "/"
-    requests: list[str]
-
-    def translate_path(self, path: str) -> str:
-        self.requests.append(path)
-        clean = path.split("?", 1)[0].split("#", 1)[0]
-        if not clean.startswith(self.base):
-            return str(Path(self.directory) / ".outside-base-path")
-        return super().translate_path("/" + clean[len(self.base) :])
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Answer a missing file with the site's 404.html, as GitHub Pages does."""
-        page = Path(str(self.directory)) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@dataclass(frozen=True, slots=True)
-class Served:
-    """A site being served: where, and every path the browser asked for."""
-
-    origin: str  # "http://127.0.0.1:PORT"
-    base: str  # the base path the site lives under
-    requests: list[str]
-
-    def url(self, dest: str) -> str:
-        """Return the full URL of an output file."""
-        return self.origin + self.base + dest.removesuffix("index.html")
+Served = ServedSite
 
 
 @contextlib.contextmanager
-def serve(built: BuiltSite) -> Iterator[Served]:
+def serve(built: BuiltSite) -> Iterator[ServedSite]:
     """Serve a built site on 127.0.0.1 (a free port) from a thread until the block ends."""
-    requests: list[str] = []
-    handler = type("Handler", (_SiteHandler,), {"base": built.base, "requests": requests})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(built.out)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield Served(f"http://127.0.0.1:{server.server_address[1]}", built.base, requests)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_site(built.out, built.base) as served:
+        yield served
 
 
 @dataclass
