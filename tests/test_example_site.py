@@ -66,3 +66,17 @@ def test_no_remote_scripts_or_styles(example: Path) -> None:
 def test_build_is_deterministic(example: Path, tmp_path: Path) -> None:
     build_root(example, output=tmp_path / "again")
     assert tree_bytes(tmp_path / "again") == tree_bytes(example / "_site")
+
+
+def test_sitegen_check_finds_nothing_in_the_example(example: Path) -> None:
+    from sitegen.check import check_site
+
+    assert check_site(example / "_site", "/", origin="https://mira-okafor.github.io") == []
+
+
+def test_example_as_a_project_site_has_no_broken_or_escaping_link(tmp_path: Path) -> None:
+    from sitegen.check import check_site
+
+    root = copy_example(tmp_path / "project")
+    build_root(root, base_url="https://mira-okafor.github.io/portfolio/")
+    assert check_site(root / "_site", "/portfolio/", origin="https://mira-okafor.github.io") == []
