@@ -70,6 +70,8 @@ def build(
     # Nothing changed since the last build into this folder: nothing to do.
     inputs = inputs_fingerprint(input_files(config), config.root, _run_options(config, out))
     record = load_record(config.cache_path, out) if (out / MARKER).is_file() else None
+    if record is not None and not record.files:
+        record = None  # a record that does not list the files cannot drive an in-place update
     if record and record.inputs == inputs and not _is_due(record, config) and not _needs_index(config, out):
         return BuildReport(0, 0, _count_pages(record), 0, record.warnings, time.perf_counter() - started, out)
     return _build_changed(config, out, inputs, record, jobs, memo, started)
@@ -107,12 +109,13 @@ def _build_changed(
     warnings = (*site.warnings, *link_warnings, *rendered.warnings)
     _stop_on_strict(config, warnings)
     # Write: swap a complete new tree in, or update the files that changed.
-    written = _write(rendered.outputs, extras, set(rendered.fingerprints), out, config, record is not None)
+    files = sorted({*rendered.fingerprints, *(output.dest for output in extras)})
+    written = _write(rendered.outputs, extras, files, out, config, record)
     # Search: index the pages just written (one Pagefind index per <html lang>).
     if config.search and (written or _needs_index(config, out)):
         index_site(out)
     republish = site.republish_at.isoformat() if site.republish_at else ""
-    save_record(config.cache_path, out, BuildRecord(inputs, rendered.fingerprints, republish, warnings))
+    save_record(config.cache_path, out, BuildRecord(inputs, rendered.fingerprints, republish, warnings, tuple(files)))
     return BuildReport(
         written=written,
         rendered=len(rendered.outputs),
@@ -210,10 +213,11 @@ def _read_one(source: Source, config: Config) -> Document | SitegenError:
 
 
 def _write(
-    rendered: Sequence[Output], extras: Sequence[Output], planned: set[str], out: Path, config: Config, incremental: bool
+    rendered: Sequence[Output], extras: Sequence[Output], files: Sequence[str], out: Path, config: Config, record: BuildRecord | None
 ) -> int:
-    if incremental:
-        return update_tree((*rendered, *extras), planned | {o.dest for o in extras}, out)
+    """Update the files that changed when the last build's record is there, else swap in a whole new tree."""
+    if record is not None:
+        return update_tree((*rendered, *extras), set(files), out, record.files)
     return write_tree((*rendered, *extras), out, config)
 
 

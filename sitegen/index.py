@@ -226,8 +226,13 @@ def _description(fields: Mapping[str, Any], document: Document, config: Config) 
         value = fields.get(name)
         if isinstance(value, str) and value.strip():
             return " ".join(value.split())
-    text = plain_text(first_paragraph(document.body)) or document.text
-    return shorten(text, DESCRIPTION_LENGTH) or config.description
+    return _body_description(document.body, document.text) or config.description
+
+
+@functools.lru_cache(maxsize=8192)  # every locale of a page asks again for the same body
+def _body_description(body: str, text: str) -> str:
+    """Describe a page by its first paragraph (or its whole text), shortened."""
+    return shorten(plain_text(first_paragraph(body)) or text, DESCRIPTION_LENGTH)
 
 
 def shorten(text: str, limit: int) -> str:

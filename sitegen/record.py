@@ -34,6 +34,7 @@ class BuildRecord:
     fingerprints: Mapping[str, str]  # dest -> fingerprint of each rendered output
     republish_at: str = ""  # ISO time when a future-dated post becomes due ("" if none)
     warnings: tuple[Problem, ...] = ()  # shown again when nothing changed
+    files: tuple[str, ...] = ()  # every file the build left in the output (sorted)
 
 
 def record_path(cache: Path, out: Path) -> Path:
@@ -47,7 +48,8 @@ def load_record(cache: Path, out: Path) -> BuildRecord | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         warnings = tuple(Problem(w["message"], w["path"], w["line"], severity="warning") for w in data.get("warnings", []))
-        return BuildRecord(str(data["inputs"]), dict(data["fingerprints"]), str(data.get("republish_at", "")), warnings)
+        files = tuple(str(dest) for dest in data.get("files", []))
+        return BuildRecord(str(data["inputs"]), dict(data["fingerprints"]), str(data.get("republish_at", "")), warnings, files)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -62,6 +64,7 @@ def save_record(cache: Path, out: Path, record: BuildRecord) -> None:
         "fingerprints": dict(sorted(record.fingerprints.items())),
         "republish_at": record.republish_at,
         "warnings": [{"message": w.message, "path": w.path, "line": w.line} for w in record.warnings],
+        "files": list(record.files),
     }
     temporary.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)

@@ -125,7 +125,8 @@ class SiteContext:
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
         self.shared = digest(config.settings_fingerprint(), locales, self.links.addresses(), self.info, whole.translations)
-        self.cards = digest(page_card_list(site.posts), [tag.slug for tag in site.tags])
+        self._card_digests: dict[int, str] = {}
+        self.cards = digest(self.card_list(site.posts), [tag.slug for tag in site.tags])
 
     def plan(self) -> Iterator[Job]:
         """Yield a job for every output of this locale."""
@@ -133,7 +134,7 @@ class SiteContext:
             if page.translated:  # an untranslated page is listed here, published in another locale
                 yield from self._page_jobs(page)
         for listing in self.site.blog:
-            yield self._job("blog.html", listing.dest, {"listing": listing, "tag": None}, page_card_list(listing.posts))
+            yield self._job("blog.html", listing.dest, {"listing": listing, "tag": None}, self.card_list(listing.posts))
         yield self._job("tags.html", self._tags_dest(), {"tags": self.site.tags}, self.cards)
         if not any(p.id == "home" and p.translated for p in self.site.pages):
             home = locale_prefix(self.locale.code, self.locales.default) + "index.html"
@@ -141,7 +142,7 @@ class SiteContext:
         for tag in self.site.tags:
             for listing in self.site.tag_listings[tag.slug]:
                 extra = {"listing": listing, "tag": tag}
-                yield self._job("tag.html", listing.dest, extra, (tag.name, page_card_list(listing.posts)))
+                yield self._job("tag.html", listing.dest, extra, (tag.name, self.card_list(listing.posts)))
         if self.locale.code == self.locales.default and not any(p.id == "404" for p in self.site.pages):
             yield self._job("404.html", "404.html", {}, "")
 
@@ -154,6 +155,14 @@ class SiteContext:
             dest = attachment_dest(page, attachment.name)
             output = Output(dest, attachment.data, frozenset({page.source_rel}))
             yield Job(dest, digest(attachment.data), lambda output=output: (output, ()))  # type: ignore[misc]
+
+    def card_list(self, posts: Sequence[Page]) -> tuple[str, ...]:
+        """Return a digest of each post's card; a post is listed on many pages, its digest is taken once."""
+        digests = self._card_digests
+        for post in posts:
+            if id(post) not in digests:
+                digests[id(post)] = digest(page_card(post))
+        return tuple(digests[id(post)] for post in posts)
 
     def _job(self, template: str, dest: str, extra: Mapping[str, Any], parts: object) -> Job:
         fingerprint = self._fingerprint(template, dest, parts)
@@ -319,11 +328,6 @@ _UI_LABEL = re.compile(r'(<summary data-ui="([a-z_]+)">)[^<]*(</summary>)')
 def localize_labels(body: str, locale: Locale) -> str:
     """Put the locale's UI strings into labels readers wrote in English (notebook <details>)."""
     return _UI_LABEL.sub(lambda m: m.group(1) + html.escape(locale.text(m.group(2))) + m.group(3), body)
-
-
-def page_card_list(posts: Sequence[Page]) -> tuple[object, ...]:
-    """Return the cards of a listing's posts."""
-    return tuple(page_card(post) for post in posts)
 
 
 def _message(exc: Exception) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
@@ -11,6 +12,7 @@ _POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)$")
 _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=8192)  # tags repeat on every post that carries them
 def slugify(text: str) -> str:
     """Make a stable, readable slug in any script: "Self-Attention!" -> "self-attention", 深度学习 kept."""
     normal = unicodedata.normalize("NFKC", str(text)).lower()

@@ -77,21 +77,27 @@ def _remove_leftover(folder: Path) -> None:
         shutil.rmtree(folder)
 
 
-def update_tree(outputs: Sequence[Output], keep: set[str], out: Path) -> int:
-    """Update a live output folder in place: write changed files, remove files no longer made.
+def update_tree(outputs: Sequence[Output], keep: set[str], out: Path, previous: Sequence[str]) -> int:
+    """Update a live output folder in place: write changed files, remove the files no longer made.
 
-    Every output is already rendered when this runs, so a failing build never
-    gets here; each file is replaced atomically (temp file + os.replace).
+    `previous` lists what the last build left there. Every output is already
+    rendered when this runs, so a failing build never gets here; each file is
+    replaced atomically (temp file + os.replace).
     """
     changed = sum(1 for output in outputs if write_file(output, out))
-    for path in sorted(out.rglob("*"), reverse=True):
-        rel = path.relative_to(out).as_posix()
-        if path.is_file() and rel not in keep and rel != MARKER and not _is_search_index(rel):
+    for rel in sorted(set(previous) - keep):
+        path = out / rel
+        if path.is_file() and rel != MARKER and not _is_search_index(rel):
             path.unlink()
             changed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+            _remove_empty_parents(path.parent, out)
     return changed
+
+
+def _remove_empty_parents(folder: Path, out: Path) -> None:
+    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _is_search_index(rel: str) -> bool:

@@ -136,3 +136,27 @@ def test_any_sequence_of_edits_equals_a_clean_build(make_site: MakeSite, tmp_pat
         build_root(root)
     with tempfile.TemporaryDirectory() as folder:
         clean_build_equals(root, Path(folder))
+
+
+def test_a_record_without_its_file_list_makes_a_whole_new_tree(make_site: MakeSite, tmp_path: Path) -> None:
+    import json
+
+    root = make_site(FILES)
+    build_root(root)
+    (record,) = (root / ".sitegen-cache").glob("build-*.json")
+    data = json.loads(record.read_text(encoding="utf-8"))
+    del data["files"]
+    record.write_text(json.dumps(data), encoding="utf-8")
+    (root / "content/blog/2024-01-03-post-3.md").write_text(post("Post 3", "ml numpy", "Edited."), encoding="utf-8")
+    build_root(root)
+    clean_build_equals(root, tmp_path)
+
+
+def test_files_a_build_no_longer_makes_are_removed_with_their_folders(make_site: MakeSite) -> None:
+    root = make_site(FILES)
+    build_root(root)
+    (root / "content/about.md").unlink()
+    settings = root / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace('menu = ["about", "blog"]', 'menu = ["blog"]'), encoding="utf-8")
+    build_root(root)
+    assert not (root / "_site/about").exists()
