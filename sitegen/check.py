@@ -221,15 +221,6 @@ def check_site(out: Path, base_path: str, *, origin: str = "") -> list[CheckProb
     return list(SiteChecker(out, base_path, origin).check().problems)
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the command's options."""
-    parser.add_argument("--output", type=Path, help="the built site to check (default: the output folder)")
-    parser.add_argument("--base-url", help="the base_url the site was built with, if not the configured one")
-    parser.add_argument(
-        "--translations", action="store_true", help="report, per locale, the pages and UI strings that fall back"
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     """Check the built site: print each problem and exit 1 on any, else one summary line."""
     from sitegen.cli import config_from_args

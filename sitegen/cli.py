@@ -91,19 +91,39 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def _add_deploy(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    from sitegen import deploy
-
     parser = commands.add_parser("deploy", parents=[common], help="build and publish to a gh-pages branch")
-    deploy.add_arguments(parser)
-    parser.set_defaults(run=deploy.run)
+    parser.add_argument("--remote", default="origin", help="the git remote to push to (default: origin)")
+    parser.add_argument("--branch", default="gh-pages", help="the branch that holds the site (default: gh-pages)")
+    parser.add_argument("--message", help="the commit message (default: names the source commit)")
+    parser.add_argument("--force", action="store_true", help="deploy even with uncommitted changes to the sources")
+    parser.add_argument("--no-push", action="store_true", help="commit to the local branch only")
+    parser.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/portfolio/")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.set_defaults(run=run_deploy)
 
 
 def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    parser = commands.add_parser("check", parents=[common], help="check links, titles, feeds and sitemap of the built site")
+    parser.add_argument("--output", type=Path, help="the built site to check (default: the output folder)")
+    parser.add_argument("--base-url", help="the base_url the site was built with, if not the configured one")
+    parser.add_argument(
+        "--translations", action="store_true", help="report, per locale, the pages and UI strings that fall back"
+    )
+    parser.set_defaults(run=run_check)
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    """sitegen deploy."""
+    from sitegen import deploy
+
+    return deploy.run(args)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """sitegen check."""
     from sitegen import check
 
-    parser = commands.add_parser("check", parents=[common], help="check links, titles, feeds and sitemap of the built site")
-    check.add_arguments(parser)
-    parser.set_defaults(run=check.run)
+    return check.run(args)
 
 
 def build_time() -> datetime:

@@ -21,8 +21,6 @@ from sitegen.write import MARKER
 
 log = logging.getLogger(__name__)
 
-DEFAULT_REMOTE = "origin"
-DEFAULT_BRANCH = "gh-pages"
 CNAME = "CNAME"
 _SHOWN_CHANGES = 5
 
@@ -39,17 +37,6 @@ class Deployment:
     parent: str | None  # the branch's previous tip, None for its first commit
     tree: str
     files: int
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the command's options."""
-    parser.add_argument("--remote", default=DEFAULT_REMOTE, help="the git remote to push to (default: origin)")
-    parser.add_argument("--branch", default=DEFAULT_BRANCH, help="the branch that holds the site (default: gh-pages)")
-    parser.add_argument("--message", help="the commit message (default: names the source commit)")
-    parser.add_argument("--force", action="store_true", help="deploy even with uncommitted changes to the sources")
-    parser.add_argument("--no-push", action="store_true", help="commit to the local branch only")
-    parser.add_argument("--base-url", help="override base_url, e.g. https://user.github.io/portfolio/")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 def run(args: argparse.Namespace) -> int:
