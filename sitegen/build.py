@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +105,7 @@ def _build_changed(
     previous = record.fingerprints if record else {}
     rendered = render_jobs(plan, previous, present=lambda dest: (out / dest).is_file())
     extras = (render_pygments_css(config), *render_feeds(site, config, locales))
-    extras += (*render_site_files(site, _planned_pages(rendered.fingerprints), config, locales), *render_assets(assets))
+    extras += (*render_site_files(site, sorted(rendered.fingerprints), config, locales), *render_assets(assets))
     warnings = (*site.warnings, *link_warnings, *rendered.warnings)
     _stop_on_strict(config, warnings)
     # Write: swap a complete new tree in, or update the files that changed.
@@ -219,11 +219,6 @@ def _write(
     if record is not None:
         return update_tree((*rendered, *extras), set(files), out, record.files)
     return write_tree((*rendered, *extras), out, config)
-
-
-def _planned_pages(fingerprints: Mapping[str, str]) -> list[Output]:
-    """Name every HTML page of the site (rendered now or kept from the last build), for the sitemap."""
-    return [Output(dest, b"") for dest in sorted(fingerprints) if dest.endswith(".html")]
 
 
 def _run_options(config: Config, out: Path) -> tuple[object, ...]:

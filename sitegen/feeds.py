@@ -47,12 +47,7 @@ def render_feeds(site: Site, config: Config, locales: Locales) -> tuple[Output, 
     `site` is the one whose body and summary links are already resolved (links.resolve_site_links);
     the feeds only make them absolute.
     """
-    outputs: list[Output] = []
-    deps = frozenset({"config:feed_entries", "config:feed_full_content", "config:base_url"})
-    for feed in collect_feeds(site, config, locales):
-        data = render_feed(feed, config)
-        outputs.append(Output(feed.dest, data, deps | {post.source_rel for post in feed.posts}))
-    return tuple(outputs)
+    return tuple(Output(feed.dest, render_feed(feed, config)) for feed in collect_feeds(site, config, locales))
 
 
 def collect_feeds(site: Site, config: Config, locales: Locales) -> tuple[Feed, ...]:

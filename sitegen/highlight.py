@@ -19,7 +19,7 @@ def render_pygments_css(config: Config) -> Output:
     dark = _rules(config.pygments_dark_style, dark_selectors, "pygments_dark_style")
     dark_auto = _rules(config.pygments_dark_style, ':root:not([data-theme="light"]) .highlight', "pygments_dark_style")
     css = f"{light}\n{dark}\n@media (prefers-color-scheme: dark) {{\n{dark_auto}\n}}\n"
-    return Output(CSS_DEST, css.encode("utf-8"), frozenset({"config:pygments_style", "config:pygments_dark_style"}))
+    return Output(CSS_DEST, css.encode("utf-8"))
 
 
 def _rules(style: str, selector: str, setting: str) -> str:

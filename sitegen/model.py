@@ -167,4 +167,6 @@ class Output:
 
     dest: str
     data: bytes
-    deps: frozenset[str] = frozenset()  # site-relative paths and "config:" / "locale:" keys
+    # The source files a copied or converted file comes from (assets, notebook images), so the
+    # preview can tell which output a changed file became; pages are tracked by fingerprints (deps.py).
+    deps: frozenset[str] = frozenset()

@@ -24,7 +24,7 @@ NOT_FOUND_DEST = "404.html"
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(?:\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))+$")
 
 
-def render_site_files(site: Site, pages: Sequence[Output], config: Config, locales: Locales) -> tuple[Output, ...]:
+def render_site_files(site: Site, pages: Sequence[str], config: Config, locales: Locales) -> tuple[Output, ...]:
     """Render the files a published site needs besides its pages."""
     files = [
         render_sitemap(site, pages, config, locales),
@@ -36,12 +36,12 @@ def render_site_files(site: Site, pages: Sequence[Output], config: Config, local
     return tuple(files)
 
 
-def render_sitemap(site: Site, pages: Sequence[Output], config: Config, locales: Locales) -> Output:
+def render_sitemap(site: Site, pages: Sequence[str], config: Config, locales: Locales) -> Output:
     """List every public HTML page (all but 404.html) with the date it last changed, when known."""
     lastmod = page_dates(site, locales)
     alternates = page_alternates(site)
     root = ET.Element("urlset", {"xmlns": SITEMAP, "xmlns:xhtml": XHTML})
-    for dest in sorted(o.dest for o in pages if is_public_page(o.dest)):
+    for dest in sorted(dest for dest in pages if is_public_page(dest)):
         entry = ET.SubElement(root, "url")
         ET.SubElement(entry, "loc").text = absolute_url(url_for_dest(dest, config.base_path), config.base_url)
         if dest in lastmod:
@@ -51,7 +51,7 @@ def render_sitemap(site: Site, pages: Sequence[Output], config: Config, locales:
             ET.SubElement(entry, "xhtml:link", link)
     ET.indent(root, space="  ")
     data = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-    return Output("sitemap.xml", data, frozenset({"config:base_url"}))
+    return Output("sitemap.xml", data)
 
 
 def page_alternates(site: Site) -> dict[str, list[tuple[str, str]]]:
@@ -99,7 +99,7 @@ def render_robots(config: Config) -> Output:
     """Allow every crawler and name the sitemap."""
     sitemap = absolute_url(url_for_dest("sitemap.xml", config.base_path), config.base_url)
     text = f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n"
-    return Output("robots.txt", text.encode("utf-8"), frozenset({"config:base_url"}))
+    return Output("robots.txt", text.encode("utf-8"))
 
 
 def render_cname(domain: str) -> Output:
@@ -110,7 +110,7 @@ def render_cname(domain: str) -> Output:
             "pyproject.toml",
             hint="leave out the scheme and the path",
         )
-    return Output("CNAME", f"{domain}\n".encode("ascii"), frozenset({"config:domain"}))
+    return Output("CNAME", f"{domain}\n".encode("ascii"))
 
 
 def sitemap_locations(data: bytes) -> list[str]:
