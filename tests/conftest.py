@@ -10,6 +10,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Shared machines are noisy: a property test must not fail because one example ran slowly.
+settings.register_profile("sitegen", deadline=None)
+settings.load_profile("sitegen")
 
 from sitegen.build import BuildReport, build
 from sitegen.config import Config, load_config
