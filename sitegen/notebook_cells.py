@@ -27,6 +27,7 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from sitegen.errors import Problem, warning
+from sitegen.fences import closes, fence_marker
 from sitegen.markup import render_markdown
 from sitegen.model import Attachment, Heading
 from sitegen.notebook_load import LoadedNotebook
@@ -65,7 +66,6 @@ _TAGS = {
 }
 _TOKEN = "zznbcell{:d}zz"
 _PLACEHOLDER = re.compile(r"<p>zznbcell(\d+)zz</p>|zznbcell(\d+)zz")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _BACKTICKS = re.compile(r"`+")
 _CELL_ATTACHMENT = re.compile(r"attachment:([^\s)\"'>]+)")
 
@@ -297,13 +297,9 @@ def close_open_fence(text: str) -> str:
     """Close a code fence left open at the end of a cell: a notebook ends it with the cell."""
     fence: str | None = None
     for line in text.splitlines():
-        match = _FENCE.match(line)
-        if not match:
-            continue
-        marker = match.group(1)
         if fence is None:
-            fence = marker
-        elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip().strip(fence[0]):
+            fence = fence_marker(line)
+        elif closes(fence, line):
             fence = None
     return text if fence is None else text.rstrip("\n") + "\n" + fence + "\n"
 

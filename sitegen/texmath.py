@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 import latex2mathml.converter
 
+from sitegen.fences import closes, fence_marker
+
 TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
 _SPECIAL = re.compile(r"[$\\`]")
 
@@ -50,14 +51,14 @@ def extract_math(text: str) -> tuple[str, list[MathSpan]]:
     fence: str | None = None
     lines = text.splitlines(keepends=True)
     for number, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if fence is None and match:
+        marker = fence_marker(line)
+        if fence is None and marker:
             out.append(_scan(("".join(chunk)), chunk_start, spans))
-            chunk, fence = [], match.group(1)
+            chunk, fence = [], marker
             out.append(line)
         elif fence is not None:
             out.append(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) and not line.strip().strip(fence[0]):
+            if closes(fence, line):
                 fence, chunk_start = None, number + 1
         else:
             if not chunk:
