@@ -7,7 +7,7 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,27 +21,28 @@ from tests.browser.harness import (
     BuiltSite,
     Served,
     browser,
-    build_example,
-    serve,
+    example,
+    site,
 )
 from tests.conftest import REPO, parse_page, site_config
 
-__all__ = ["browser"]
+__all__ = ["browser", "example", "site"]
 
 AA_TEXT = 4.5  # WCAG 2.x 1.4.3, normal text
 AA_NON_TEXT = 3.0  # WCAG 2.x 1.4.11, focus indicators and control borders
 AXE_PAGE_TYPES = ("home", "about", "deep-learning", "blog", "post", "notebook", "tags", "tag", "404", "home-zh-hans")
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    return build_example(tmp_path_factory.mktemp("standards-site"))
+@pytest.fixture
+def built(example: BuiltSite) -> BuiltSite:
+    """The example site the browser tests built for this test process."""
+    return example
 
 
-@pytest.fixture(scope="module")
-def served(built: BuiltSite) -> Iterator[Served]:
-    with serve(built) as site:
-        yield site
+@pytest.fixture
+def served(site: Served) -> Served:
+    """The example site the browser tests serve for this test process."""
+    return site
 
 
 # --- Nu HTML checker -------------------------------------------------------------------------
