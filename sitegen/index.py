@@ -35,15 +35,16 @@ def build_site(
 ) -> Site:
     """Index every document in every built locale; report every problem at once."""
     problems: list[Problem] = []
+    due: list[datetime] = []  # dates of future posts left out: the site changes when the first comes
     sites = {
-        code: _locale_site(documents, config, locales, locales.get(code), layouts, problems)
+        code: _locale_site(documents, config, locales, locales.get(code), layouts, problems, due)
         for code in locales.build
     }
     problems += _collisions(sites.values(), assets)
     if problems:
         raise SitegenError.collect(_one_per_place(problems))
     warnings = tuple(w for document in documents for w in document.warnings)
-    return Site(sites, tuple(assets), warnings, _translations(sites), _next_due(documents, config))
+    return Site(sites, tuple(assets), warnings, _translations(sites), min(due, default=None))
 
 
 def _translations(sites: Mapping[str, LocaleSite]) -> dict[str, dict[str, str]]:
@@ -56,24 +57,14 @@ def _translations(sites: Mapping[str, LocaleSite]) -> dict[str, dict[str, str]]:
     return found
 
 
-def _next_due(documents: Sequence[Document], config: Config) -> datetime | None:
-    """Return the earliest date of a post still in the future: the site changes then."""
-    if config.drafts:
-        return None
-    due = [date for document in documents if (date := _publication(document, config)) and date > config.now]
-    return min(due, default=None)
-
-
-def _publication(document: Document, config: Config) -> datetime | None:
-    try:
-        value = document.meta.get("date")
-        return parse_date(value, config.zone) if value else _file_date(document.source, config)
-    except DateFormatError:
-        return None  # reported where the page is resolved
-
-
 def _locale_site(
-    documents: Sequence[Document], config: Config, locales: Locales, locale: Locale, layouts: Layouts, problems: list[Problem]
+    documents: Sequence[Document],
+    config: Config,
+    locales: Locales,
+    locale: Locale,
+    layouts: Layouts,
+    problems: list[Problem],
+    due: list[datetime],
 ) -> LocaleSite:
     pages: list[Page] = []
     for versions in group_translations(documents):
@@ -87,6 +78,8 @@ def _locale_site(
             continue
         if _is_published(page, config):
             pages.append(page)
+        elif not page.draft and page.date is not None:
+            due.append(page.date)
     posts = sorted((p for p in pages if p.kind == "post"), key=lambda p: (p.date or config.now, p.id), reverse=True)
     tags = _tags(posts, config, locales, locale)
     prefix = locale_prefix(locale.code, locales.default)

@@ -160,3 +160,14 @@ def test_files_a_build_no_longer_makes_are_removed_with_their_folders(make_site:
     settings.write_text(settings.read_text(encoding="utf-8").replace('menu = ["about", "blog"]', 'menu = ["blog"]'), encoding="utf-8")
     build_root(root)
     assert not (root / "_site/about").exists()
+
+
+def test_a_future_post_appears_once_it_is_due_though_no_file_changed(make_site: MakeSite) -> None:
+    from datetime import UTC, datetime
+
+    root = make_site({**FILES, "content/blog/2026-12-01-later.md": post("Later")})
+    build_root(root)  # the clock is pinned to 2026-11-01
+    assert not (root / "_site/blog/later").exists()
+    assert build_root(root).written == 0
+    build_root(root, now=datetime(2026, 12, 2, tzinfo=UTC))
+    assert (root / "_site/blog/later/index.html").is_file()
