@@ -4,11 +4,11 @@
 
 Reads each post under SITE/content/blog/, splits off its YAML front matter,
 converts the body with the same Markdown extensions and options sitegen uses
-(taken from sitegen.markup, so the two cannot drift apart), renders it into a
+(taken from sitegen.markup.markdown, so the two cannot drift apart), renders it into a
 small Jinja template and writes OUTPUT/<name>/index.html, in a process pool.
 No listings, tags, feeds, sitemap, links or caches: what is left is the work
 no static site generator for this content can skip. With --math the TeX is also
-converted to MathML the way sitegen does it (sitegen.texmath), to show how much
+converted to MathML the way sitegen does it (sitegen.markup.math), to show how much
 of a build that takes.
 """
 
@@ -27,8 +27,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from sitegen.markup import _extensions  # after the path is set
-from sitegen.texmath import extract_math, render_math, restore_math
+from sitegen.markup.markdown import _extensions  # after the path is set
+from sitegen.markup.math import extract_math, render_math, restore_math
 
 TEMPLATE = """<!doctype html>
 <html lang="en">

@@ -29,9 +29,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from sitegen.build import build
-from sitegen.config import load_config
-from sitegen.pages_server import serve_site
-from sitegen.search import index_site
+from sitegen.publish.pages_server import serve_site
+from sitegen.publish.search import index_site
+from sitegen.settings.config import load_config
 
 LIGHTHOUSE = REPO / ".tools" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")

@@ -11,16 +11,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.config import LOCALES_FILE, Config
+from sitegen.engine.record import BuildRecord, inputs_fingerprint, load_record, save_record
+from sitegen.engine.write import MARKER, check_output_folder, update_tree, write_tree
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Document, Output, Site, Source
-from sitegen.record import BuildRecord, inputs_fingerprint, load_record, save_record
-from sitegen.search import SEARCH_DIR, index_site
-from sitegen.write import MARKER, check_output_folder, update_tree, write_tree
+from sitegen.publish.search import SEARCH_DIR, index_site
+from sitegen.settings.config import LOCALES_FILE, Config
 
 if TYPE_CHECKING:
-    from sitegen.locales import Locales
     from sitegen.readers import DocumentMemo
+    from sitegen.settings.locales import Locales
 
 log = logging.getLogger(__name__)
 
@@ -88,11 +88,11 @@ def _build_changed(
 ) -> BuildReport:
     """Run every stage; only outputs whose fingerprint changed are rendered and written."""
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
-    from sitegen.feeds import feed_dests, render_feeds
-    from sitegen.highlight import CSS_DEST, render_pygments_css
-    from sitegen.links import resolve_site_links
-    from sitegen.render import make_environment, plan_site, render_assets, render_jobs
-    from sitegen.sitemap import render_site_files
+    from sitegen.engine.render import make_environment, plan_site, render_assets, render_jobs
+    from sitegen.markup.highlight import CSS_DEST, render_pygments_css
+    from sitegen.publish.feeds import feed_dests, render_feeds
+    from sitegen.publish.sitemap import render_site_files
+    from sitegen.site.links import resolve_site_links
 
     # Read everything and index the site before anything is written.
     locales, documents, site = load_site(config, jobs, memo)
@@ -134,11 +134,11 @@ def load_site(
     config: Config, jobs: int | None = None, memo: DocumentMemo | None = None
 ) -> tuple[Locales, tuple[Document, ...], Site]:
     """Run the stages up to the index: locales, discover, read, resolve and index."""
-    from sitegen.discover import discover_sources
-    from sitegen.index import Layouts, build_site
-    from sitegen.locales import load_locales
+    from sitegen.engine.render import available_layouts
     from sitegen.readers import READABLE_SUFFIXES
-    from sitegen.render import available_layouts
+    from sitegen.settings.locales import load_locales
+    from sitegen.site.discover import discover_sources
+    from sitegen.site.index import Layouts, build_site
 
     # Settings and locales first: every later stage reads them.
     locales = load_locales(config.root)

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.config import Config, load_config
 from sitegen.errors import SitegenError
+from sitegen.settings.config import Config, load_config
 
 log = logging.getLogger("sitegen")
 
@@ -85,7 +85,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 def run_serve(args: argparse.Namespace) -> int:
     """sitegen serve (its server is loaded only when asked for)."""
-    from sitegen import serve
+    from sitegen.serve import preview as serve
 
     return serve.run(args)
 
@@ -114,14 +114,14 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 def run_deploy(args: argparse.Namespace) -> int:
     """sitegen deploy."""
-    from sitegen import deploy
+    from sitegen.publish import deploy
 
     return deploy.run(args)
 
 
 def run_check(args: argparse.Namespace) -> int:
     """sitegen check."""
-    from sitegen import check
+    from sitegen.publish import check
 
     return check.run(args)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.config import Config
 from sitegen.errors import SitegenError
-from sitegen.urls import slugify
+from sitegen.settings.config import Config
+from sitegen.site.urls import slugify
 
 _TEMPLATE = """---
 title: {title}

@@ -17,7 +17,7 @@ settings.register_profile("sitegen", deadline=None)
 settings.load_profile("sitegen")
 
 from sitegen.build import BuildReport, build
-from sitegen.config import Config, load_config
+from sitegen.settings.config import Config, load_config
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"

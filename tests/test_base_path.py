@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.build import BuildReport
-from sitegen.check import check_site
-from sitegen.pages_server import serve_site
-from sitegen.sitemap import sitemap_locations
-from sitegen.urls import rebase_root_relative, url_for_dest
+from sitegen.publish.check import check_site
+from sitegen.publish.pages_server import serve_site
+from sitegen.publish.sitemap import sitemap_locations
+from sitegen.site.urls import rebase_root_relative, url_for_dest
 from tests.conftest import MakeSite, PageParser, build_root, parse_page
 
 SITE_URL = "https://example.github.io"

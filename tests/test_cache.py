@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.cache import Cache, cache_key
+from sitegen.engine.cache import Cache, cache_key
 
 
 def test_key_separates_its_parts() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.check import CheckProblem, check_site, scan_page
 from sitegen.cli import main
+from sitegen.publish.check import CheckProblem, check_site, scan_page
 from tests.conftest import MakeSite, write_files
 
 HEAD = '<html lang="en"><head><title>T</title><meta name="description" content="D"></head>'

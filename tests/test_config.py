@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import load_config
 from sitegen.errors import ConfigError
+from sitegen.settings.config import load_config
 
 
 def write(tmp_path: Path, table: str) -> Path:

@@ -164,7 +164,7 @@ def test_the_configured_domain_replaces_another_cname_with_a_warning(
     site: Path, remote: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     publish_cname_elsewhere(tmp_path, remote, "old.example")
-    with caplog.at_level(logging.WARNING, logger="sitegen.deploy"):
+    with caplog.at_level(logging.WARNING, logger="sitegen.publish.deploy"):
         assert deploy(site) == 0
     assert git(remote, "show", "gh-pages:CNAME") == "pat.example.org"
     assert caplog.messages == [

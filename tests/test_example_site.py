@@ -69,13 +69,13 @@ def test_build_is_deterministic(example: Path, tmp_path: Path) -> None:
 
 
 def test_sitegen_check_finds_nothing_in_the_example(example: Path) -> None:
-    from sitegen.check import check_site
+    from sitegen.publish.check import check_site
 
     assert check_site(example / "_site", "/", origin="https://mira-okafor.github.io") == []
 
 
 def test_example_as_a_project_site_has_no_broken_or_escaping_link(tmp_path: Path) -> None:
-    from sitegen.check import check_site
+    from sitegen.publish.check import check_site
 
     root = copy_example(tmp_path / "project")
     build_root(root, base_url="https://mira-okafor.github.io/portfolio/")

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import feedparser
 import yaml
 
-from sitegen.feeds import entry_id, format_time
-from sitegen.locales import BUILTIN_LOCALES
+from sitegen.publish.feeds import entry_id, format_time
+from sitegen.settings.locales import BUILTIN_LOCALES
 from tests.conftest import MakeSite, PageParser, build_root
 from tests.test_base_path import BASE_URL, SETTINGS, build_publishing
 

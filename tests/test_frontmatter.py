@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.errors import ContentError
-from sitegen.frontmatter import parse_front_matter, split_front_matter
+from sitegen.readers.frontmatter import parse_front_matter, split_front_matter
 
 ABOUT = """\
 ---

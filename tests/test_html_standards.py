@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.highlight import render_pygments_css
+from sitegen.markup.highlight import render_pygments_css
 from tests.browser.harness import (
     AXE_JS,
     VIEWPORTS,

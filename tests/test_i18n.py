@@ -111,7 +111,7 @@ def test_tags_in_any_script_get_one_stable_url(site: Path) -> None:
 
 
 def test_reading_time_counts_cjk_characters(make_site: MakeSite) -> None:
-    from sitegen.index import reading_minutes
+    from sitegen.site.index import reading_minutes
 
     assert reading_minutes("字" * 880, 220) == 2
     assert reading_minutes("한국어" * 200, 220) == 2
@@ -153,7 +153,7 @@ def test_each_locale_feed_and_the_sitemap_alternates(site: Path) -> None:
 
 def test_translation_report_names_what_falls_back(site: Path) -> None:
     from sitegen.build import load_site
-    from sitegen.coverage import translation_gaps
+    from sitegen.publish.coverage import translation_gaps
     from tests.conftest import site_config
 
     locales, _, indexed = load_site(site_config(site))

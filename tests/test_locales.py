@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.errors import ConfigError
-from sitegen.frontmatter import parse_front_matter
-from sitegen.locales import (
+from sitegen.readers.frontmatter import parse_front_matter
+from sitegen.settings.locales import (
     REQUIRED_STRINGS,
     Localized,
     MissingTranslation,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.markup import first_paragraph, plain_text, render_markdown, split_summary
-from sitegen.texmath import extract_math
+from sitegen.markup.markdown import first_paragraph, plain_text, render_markdown, split_summary
+from sitegen.markup.math import extract_math
 
 
 def maths(html: str) -> list[str]:
@@ -122,8 +122,8 @@ def test_extract_math_reports_source_lines() -> None:
 
 
 def test_rendered_markdown_is_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import markup
-    from sitegen.cache import Cache
+    from sitegen.engine.cache import Cache
+    from sitegen.markup import markdown as markup
 
     cache = Cache(tmp_path)
     text = "## Heading\n\n$x_i$ and `code`\n\nBad $\\frac{a}{$\n"

@@ -17,15 +17,15 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from sitegen.config import Config, parse_config
 from sitegen.errors import ContentError
-from sitegen.markup import render_markdown
+from sitegen.markup.markdown import render_markdown
 from sitegen.model import Document, Source
-from sitegen.notebook_cells import notebook_language
-from sitegen.notebook_images import image_size, svg_size
-from sitegen.notebook_outputs import clean_table_html
 from sitegen.readers import markdown as markdown_reader
-from sitegen.readers import notebook
+from sitegen.readers.notebook import reader as notebook
+from sitegen.readers.notebook.cells import notebook_language
+from sitegen.readers.notebook.images import image_size, svg_size
+from sitegen.readers.notebook.outputs import clean_table_html
+from sitegen.settings.config import Config, parse_config
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebook"
 VOID = {"img", "br", "hr", "input", "meta", "link", "source", "wbr"}

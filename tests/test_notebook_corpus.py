@@ -9,10 +9,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from sitegen.config import parse_config
 from sitegen.errors import ContentError
 from sitegen.model import Source
-from sitegen.readers import notebook
+from sitegen.readers.notebook import reader as notebook
+from sitegen.settings.config import parse_config
 from tests.conftest import CORPUS, MakeSite, build_root, parse_page
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import ContentError
-from sitegen.readers import notebook
+from sitegen.readers.notebook import reader as notebook
 from tests.test_notebook import Fragment, read
 
 

@@ -10,9 +10,9 @@ from urllib.parse import unquote
 
 import pytest
 
-from sitegen.config import parse_config
 from sitegen.model import Source
-from sitegen.readers import notebook
+from sitegen.readers.notebook import reader as notebook
+from sitegen.settings.config import parse_config
 from tests.conftest import DEFAULT_SETTINGS, MakeSite, build_root, parse_page
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebook"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import SitegenError
-from sitegen.search import SEARCH_DIR, index_site
+from sitegen.publish.search import SEARCH_DIR, index_site
 from tests.conftest import MakeSite, build_root
 
 LOCALES = """\

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from sitegen.check import check_site
+from sitegen.publish.check import check_site
 from tests.conftest import MakeSite, build_root
 from tests.test_base_path import BASE_URL, SETTINGS, build_publishing
 

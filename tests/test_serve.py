@@ -22,12 +22,11 @@ import websocket
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen import serve
 from sitegen.build import BuildReport
 from sitegen.errors import SitegenError
 from sitegen.model import Output
-from sitegen.serve import Preview, is_loopback, preview_output, reload_paths
-from sitegen.serve_http import (
+from sitegen.serve import preview as serve
+from sitegen.serve.http import (
     Target,
     inject_script,
     is_page_request,
@@ -35,7 +34,8 @@ from sitegen.serve_http import (
     render_error_page,
     resolve_request,
 )
-from sitegen.serve_watch import (
+from sitegen.serve.preview import Preview, is_loopback, preview_output, reload_paths
+from sitegen.serve.watch import (
     Change,
     changed_files,
     classify_changes,
@@ -537,7 +537,7 @@ class StoppedPreview:
 def test_listening_beyond_this_machine_prints_a_warning(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setattr(serve, "Preview", StoppedPreview)
     arguments = argparse.Namespace(host="0.0.0.0", port=8000, open=False, root=Path("."), drafts=False, base_url=None)
-    with caplog.at_level(logging.INFO, logger="sitegen.serve"):
+    with caplog.at_level(logging.INFO, logger="sitegen.serve.preview"):
         assert serve.run(arguments) == 0
     assert caplog.messages[0] == (
         "warning: serving on 0.0.0.0 makes the preview reachable from other machines; "

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.errors import SitegenError
-from sitegen.sitemap import render_cname, sitemap_locations
+from sitegen.publish.sitemap import render_cname, sitemap_locations
 from tests.conftest import MakeSite, build_root
 from tests.test_base_path import BASE_URL, SETTINGS, build_publishing
 

@@ -7,7 +7,13 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.urls import pretty_dest, rebase_root_relative, slugify, split_post_name, url_for_dest
+from sitegen.site.urls import (
+    pretty_dest,
+    rebase_root_relative,
+    slugify,
+    split_post_name,
+    url_for_dest,
+)
 
 
 def test_slugs() -> None:

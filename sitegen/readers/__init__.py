@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 from typing import Protocol
 
-from sitegen.config import Config
 from sitegen.model import Document, Source
+from sitegen.settings.config import Config
 
 
 class Reader(Protocol):
@@ -17,7 +17,7 @@ class Reader(Protocol):
 
 # Extension -> reader module. A module is imported when the first file of its kind is read,
 # so a site without notebooks never loads nbconvert.
-READERS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".ipynb": "notebook"}
+READERS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".ipynb": "notebook.reader"}
 
 
 READABLE_SUFFIXES = tuple(READERS)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sitegen.config import Config
-from sitegen.frontmatter import parse_front_matter
-from sitegen.markup import plain_text
+from sitegen.markup.markdown import plain_text
 from sitegen.model import Document, Source
+from sitegen.readers.frontmatter import parse_front_matter
 from sitegen.readers.markdown import load_text
+from sitegen.settings.config import Config
 
 
 def read(source: Source, config: Config) -> Document:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sitegen.cache import Cache
-from sitegen.config import Config
+from sitegen.engine.cache import Cache
 from sitegen.errors import ContentError, Problem, warning
-from sitegen.frontmatter import parse_front_matter, split_front_matter
-from sitegen.markup import (
+from sitegen.markup.markdown import (
     RenderedMarkdown,
     markdown_cache_key,
     plain_text,
@@ -14,6 +12,8 @@ from sitegen.markup import (
     split_summary,
 )
 from sitegen.model import Document, Source
+from sitegen.readers.frontmatter import parse_front_matter, split_front_matter
+from sitegen.settings.config import Config
 
 
 def read(source: Source, config: Config) -> Document:

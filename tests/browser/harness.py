@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from sitegen.pages_server import ServedSite, serve_site
-from sitegen.search import SEARCH_DIR
+from sitegen.publish.pages_server import ServedSite, serve_site
+from sitegen.publish.search import SEARCH_DIR
 from tests.conftest import REPO, build_root, copy_example, parse_page
 
 CHROMIUM = Path(os.environ.get("SITEGEN_CHROMIUM", "/usr/bin/chromium"))

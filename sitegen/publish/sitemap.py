@@ -8,12 +8,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
-from sitegen.config import Config
 from sitegen.errors import ConfigError
-from sitegen.feeds import format_time, newest_time
-from sitegen.locales import Locales
 from sitegen.model import LocaleSite, Output, Site
-from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
+from sitegen.publish.feeds import format_time, newest_time
+from sitegen.settings.config import Config
+from sitegen.settings.locales import Locales
+from sitegen.site.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 
 log = logging.getLogger(__name__)
 

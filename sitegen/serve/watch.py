@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.config import CONFIG_FILE, LOCALES_FILE, Config
+from sitegen.settings.config import CONFIG_FILE, LOCALES_FILE, Config
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from tornado.httpserver import HTTPServer
 from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketClosedError
 
-from sitegen.write import MARKER
+from sitegen.engine.write import MARKER
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import ContentError
-from sitegen.notebook_load import LoadedNotebook
+from sitegen.readers.notebook.load import LoadedNotebook
 
 log = logging.getLogger(__name__)
 

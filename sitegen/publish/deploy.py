@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-from sitegen.config import CONFIG_FILE, LOCALES_FILE, Config
+from sitegen.engine.write import MARKER
 from sitegen.errors import SitegenError
-from sitegen.write import MARKER
+from sitegen.settings.config import CONFIG_FILE, LOCALES_FILE, Config
 
 log = logging.getLogger(__name__)
 

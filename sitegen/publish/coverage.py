@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sitegen.locales import REQUIRED_STRINGS, Locales
 from sitegen.model import Site
+from sitegen.settings.locales import REQUIRED_STRINGS, Locales
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,11 @@ from babel import Locale as BabelLocale
 from babel import UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 
-from sitegen.config import LOCALES_FILE
 from sitegen.errors import ConfigError, Problem
-from sitegen.yamlload import parse_yaml
+from sitegen.settings.config import LOCALES_FILE
+from sitegen.settings.yamlload import parse_yaml
 
-BUILTIN_LOCALES = Path(__file__).parent / "data" / "locales.yaml"
+BUILTIN_LOCALES = Path(__file__).parents[1] / "data" / "locales.yaml"
 
 # Strings every template may show; the default locale must define each of them.
 REQUIRED_STRINGS = (

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from html import escape, unescape
 from urllib.parse import urljoin, urlsplit
 
-from sitegen.config import Config
-from sitegen.locales import Locales
 from sitegen.model import LocaleSite, Output, Page, Site
-from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
+from sitegen.settings.config import Config
+from sitegen.settings.locales import Locales
+from sitegen.site.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 
 log = logging.getLogger(__name__)
 

@@ -20,18 +20,22 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sitegen.cache import Cache, cache_key
-from sitegen.config import Config
+from sitegen.engine.cache import Cache, cache_key
 from sitegen.errors import ContentError, Problem, warning
-from sitegen.links import ATTACHMENT
-from sitegen.markup import plain_text, split_summary
+from sitegen.markup.markdown import plain_text, split_summary
 from sitegen.model import Attachment, Document, Heading, Source
-from sitegen.notebook_cells import render_cells
-from sitegen.notebook_execute import execute_notebook
-from sitegen.notebook_front import FrontMatterSource, find_front_matter, parse_notebook_front_matter
-from sitegen.notebook_load import LoadedNotebook, load_notebook
-from sitegen.notebook_outputs import OutputContext
-from sitegen.urls import slugify
+from sitegen.readers.notebook.cells import render_cells
+from sitegen.readers.notebook.execute import execute_notebook
+from sitegen.readers.notebook.front import (
+    FrontMatterSource,
+    find_front_matter,
+    parse_notebook_front_matter,
+)
+from sitegen.readers.notebook.load import LoadedNotebook, load_notebook
+from sitegen.readers.notebook.outputs import OutputContext
+from sitegen.settings.config import Config
+from sitegen.site.links import ATTACHMENT
+from sitegen.site.urls import slugify
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +100,7 @@ def converter_fingerprint() -> str:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=absent")
-    package = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parents[2]
     code = [path.read_bytes() for path in sorted(package.rglob("*.py"))]
     return cache_key(*versions, *code)
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sitegen.errors import ContentError
-from sitegen.frontmatter import parse_front_matter_block, split_front_matter
-from sitegen.notebook_load import CellLocation
+from sitegen.readers.frontmatter import parse_front_matter_block, split_front_matter
+from sitegen.readers.notebook.load import CellLocation
 
 RAW_CELL = "raw cell"
 METADATA = "metadata"

@@ -24,12 +24,12 @@ from typing import Self
 from tornado.netutil import bind_sockets
 
 from sitegen.build import BuildReport, build
-from sitegen.config import Config
 from sitegen.errors import SitegenError
 from sitegen.readers import DocumentMemo
-from sitegen.serve_http import HttpServer, Showing, is_loopback, reload_message
-from sitegen.serve_watch import Change, Watcher, classify_changes, describe_changes
-from sitegen.urls import url_for_dest
+from sitegen.serve.http import HttpServer, Showing, is_loopback, reload_message
+from sitegen.serve.watch import Change, Watcher, classify_changes, describe_changes
+from sitegen.settings.config import Config
+from sitegen.site.urls import url_for_dest
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
-from sitegen.cache import Cache, cache_key
+from sitegen.engine.cache import Cache, cache_key
+from sitegen.markup.math import MathFailure, extract_math, render_math, restore_math, untokenize
 from sitegen.model import Heading
-from sitegen.texmath import MathFailure, extract_math, render_math, restore_math, untokenize
-from sitegen.urls import slugify
+from sitegen.site.urls import slugify
 
 MORE_MARKER = "<!--more-->"
 _TAGS = re.compile(r"<[^>]+>")

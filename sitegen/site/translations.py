@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.locales import Locale, Locales, has_own_value, localize_fields
 from sitegen.model import Document, Source
+from sitegen.settings.locales import Locale, Locales, has_own_value, localize_fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pygments.formatters import HtmlFormatter
 from pygments.util import ClassNotFound
 
-from sitegen.config import Config
 from sitegen.errors import ConfigError
 from sitegen.model import Output
+from sitegen.settings.config import Config
 
 CSS_DEST = "css/pygments.css"
 

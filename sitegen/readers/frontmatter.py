@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sitegen.errors import ContentError
-from sitegen.yamlload import parse_yaml
+from sitegen.settings.yamlload import parse_yaml
 
 _OPENING = "---"
 _CLOSINGS = ("---", "...")

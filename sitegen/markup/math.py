@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import latex2mathml.converter
 
-from sitegen.fences import closes, fence_marker
+from sitegen.markup.fences import closes, fence_marker
 
 TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")

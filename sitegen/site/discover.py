@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from sitegen.config import Config
 from sitegen.model import Source
+from sitegen.settings.config import Config
 
 BLOG_FOLDER = "blog"
 

@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
-from sitegen.config import Config
 from sitegen.errors import Problem, warning
-from sitegen.locales import Locales
 from sitegen.model import LocaleSite, Page, Site, Source
-from sitegen.urls import (
+from sitegen.settings.config import Config
+from sitegen.settings.locales import Locales
+from sitegen.site.urls import (
     is_external,
     join_rel,
     locale_prefix,

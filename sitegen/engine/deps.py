@@ -16,9 +16,9 @@ from dataclasses import dataclass, fields
 import jinja2
 import jinja2.meta
 
+from sitegen.engine.record import digest
 from sitegen.errors import TemplateError
 from sitegen.model import Page
-from sitegen.record import digest
 
 # Template globals whose value is the whole post list: a template that reads
 # them depends on every post's card, not only on its own page.

@@ -27,11 +27,11 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from sitegen.errors import Problem, warning
-from sitegen.fences import closes, fence_marker
-from sitegen.markup import render_markdown
+from sitegen.markup.fences import closes, fence_marker
+from sitegen.markup.markdown import render_markdown
 from sitegen.model import Attachment, Heading
-from sitegen.notebook_load import LoadedNotebook
-from sitegen.notebook_outputs import OutputContext, render_outputs
+from sitegen.readers.notebook.load import LoadedNotebook
+from sitegen.readers.notebook.outputs import OutputContext, render_outputs
 
 SHOW = "show"
 REMOVE = "remove"

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sitegen.config import Config
-from sitegen.dates import DateFormatError, parse_date
 from sitegen.errors import ContentError, Problem, SitegenError, TemplateError
-from sitegen.locales import Locale, Locales, MissingTranslation, localize_fields, resolve
-from sitegen.markup import first_paragraph, plain_text
+from sitegen.markup.markdown import first_paragraph, plain_text
 from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
-from sitegen.translations import choose_version, group_translations, translation_key
-from sitegen.urls import locale_prefix, pretty_dest, slugify, split_post_name, url_for_dest
+from sitegen.settings.config import Config
+from sitegen.settings.locales import Locale, Locales, MissingTranslation, localize_fields, resolve
+from sitegen.site.dates import DateFormatError, parse_date
+from sitegen.site.translations import choose_version, group_translations, translation_key
+from sitegen.site.urls import locale_prefix, pretty_dest, slugify, split_post_name, url_for_dest
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 DESCRIPTION_LENGTH = 160

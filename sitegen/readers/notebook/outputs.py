@@ -20,9 +20,9 @@ from typing import Any
 from nbconvert.filters.ansi import ansi2html as _ansi2html
 
 from sitegen.errors import Problem, warning
-from sitegen.markup import render_markdown
+from sitegen.markup.markdown import render_markdown
 from sitegen.model import Attachment
-from sitegen.notebook_images import image_size, svg_size
+from sitegen.readers.notebook.images import image_size, svg_size
 
 IMAGE_EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/svg+xml": "svg"}
 STATIC_ORDER = (

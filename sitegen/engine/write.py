@@ -7,10 +7,10 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
-from sitegen.config import Config
 from sitegen.errors import OutputError
 from sitegen.model import Output
-from sitegen.search import SEARCH_DIR
+from sitegen.publish.search import SEARCH_DIR
+from sitegen.settings.config import Config
 
 MARKER = ".sitegen-output"
 _MARKER_TEXT = b"This folder is written by sitegen; it is replaced by every build.\n"

@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from sitegen.config import Config
 from sitegen.errors import SitegenError
-from sitegen.urls import dest_to_path
+from sitegen.settings.config import Config
+from sitegen.site.urls import dest_to_path
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
 def _report_translations(config: Config) -> int:
     """Print what is left to translate; this is information, not a failure."""
     from sitegen.build import load_site
-    from sitegen.coverage import translation_gaps
+    from sitegen.publish.coverage import translation_gaps
 
     locales, _, site = load_site(config)
     for gaps in translation_gaps(site, locales):

@@ -19,14 +19,14 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from sitegen.config import Config
-from sitegen.deps import TemplateDigests, page_card, page_identity
+from sitegen.engine.deps import TemplateDigests, page_card, page_identity
+from sitegen.engine.record import digest
 from sitegen.errors import Problem, SitegenError, TemplateError
-from sitegen.links import ATTACHMENT, attachment_dest, link_table, rewrite_links
-from sitegen.locales import Locale, Locales
 from sitegen.model import LocaleSite, Output, Page, Site, Source
-from sitegen.record import digest
-from sitegen.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
+from sitegen.settings.config import Config
+from sitegen.settings.locales import Locale, Locales
+from sitegen.site.links import ATTACHMENT, attachment_dest, link_table, rewrite_links
+from sitegen.site.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 
 
 class _MissingTarget(Exception):

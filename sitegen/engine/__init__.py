@@ -1,0 +1,1 @@
+"""The incremental engine: rendering jobs, their fingerprints, the build record, the cache and transactional writes."""

@@ -1,0 +1,1 @@
+"""Markdown to HTML: the Markdown pipeline, math to MathML, code fences and syntax highlighting."""
