@@ -255,7 +255,7 @@ def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record:
         if record is None:
             changed = changed_outputs(outputs, staging.path)
             gone = [rel for rel in staging.files() if rel not in dests and rel != MARKER]
-        staging.write(changed)
+        staging.write(changed, {job.dest: job.source for job in planned})
         staging.remove(gone)
         if index:
             index_site(staging.path)

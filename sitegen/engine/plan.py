@@ -40,6 +40,7 @@ class Job:
     subject: object  # what the renderer takes: a Page, (Listing, Tag | None), a Feed, a Source, an Output
     inputs: tuple[object, ...]  # every value the output is made from; stale.py hashes them
     site_wide: Mapping[str, str]  # digest of each site-wide global (render.SITE_WIDE) its templates may read
+    source: str = ""  # the file that names the output, for messages (a page's source; a tag's first post)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +53,12 @@ class Planner:
     shared: Mapping[str, str]  # locale -> digest of the globals every template of it sees
     site_wide: Mapping[str, Mapping[str, str]]  # locale -> {"posts": digest, "all_tags": digest}
 
-    def template_job(self, kind: str, template: str, dest: str, locale: str, subject: object, *parts: object) -> Job:
+    def template_job(
+        self, kind: str, template: str, dest: str, locale: str, subject: object, *parts: object, source: str = ""
+    ) -> Job:
         """Plan an output rendered through a template: its closure and the locale's globals are inputs."""
         base = (__version__, self.templates.info(template).digest, self.shared[locale])
-        return Job(dest, kind, locale, subject, (*base, *parts), self.site_wide[locale])
+        return Job(dest, kind, locale, subject, (*base, *parts), self.site_wide[locale], source)
 
 
 def make_planner(contexts: Mapping[str, SiteContext], templates: TemplateDigests) -> Planner:
@@ -96,7 +99,8 @@ def plan_pages(planner: Planner, site: LocaleSite) -> Iterator[Job]:
         if page.document.is_template:
             body = planner.templates.info_of_body(page.document.body, page.source_rel, page.document.body_line).digest
         neighbours = (planner.pages.of(newer), planner.pages.of(older))
-        yield planner.template_job("page", f"{page.layout}.html", page.dest, site.locale, page, planner.pages.of(page), body, neighbours)
+        parts = (planner.pages.of(page), body, neighbours)
+        yield planner.template_job("page", f"{page.layout}.html", page.dest, site.locale, page, *parts, source=page.source_rel)
         yield from plan_attachments(page)
 
 
@@ -123,7 +127,8 @@ def plan_tag_listings(planner: Planner, site: LocaleSite) -> Iterator[Job]:
         for listing in site.tag_listings[tag.slug]:
             posts = planner.pages.of_all(listing.posts)
             subject = (listing, tag)
-            yield planner.template_job("listing", "tag.html", listing.dest, site.locale, subject, _listing_place(listing), posts, tag_inputs)
+            parts = (_listing_place(listing), posts, tag_inputs)
+            yield planner.template_job("listing", "tag.html", listing.dest, site.locale, subject, *parts, source=_first_source(tag.posts))
 
 
 def _listing_place(listing: Listing) -> Listing:
@@ -161,7 +166,8 @@ def plan_feeds(planner: Planner, site: Site, config: Config, locales: Locales) -
     settings = config.settings_fingerprint()
     for feed in collect_feeds(site, config, locales):
         place = (feed.dest, feed.title, feed.page_url, feed.locale)
-        yield Job(feed.dest, "feed", feed.locale, feed, (__version__, settings, place, planner.pages.of_all(feed.posts)), {})
+        inputs = (__version__, settings, place, planner.pages.of_all(feed.posts))
+        yield Job(feed.dest, "feed", feed.locale, feed, inputs, {}, _first_source(feed.posts))
 
 
 def plan_site_files(site: Site, pages: Sequence[str], config: Config, locales: Locales) -> Iterator[Job]:
@@ -183,7 +189,7 @@ def plan_copies(assets: Sequence[Source]) -> Iterator[Job]:
     """Plan the content assets and static files, copied as they are; their bytes are their inputs."""
     for asset in assets:
         data = hashlib.sha256(asset.path.read_bytes()).hexdigest()
-        yield Job(asset.content_rel, "copy", "", asset, (asset.rel, data), {})
+        yield Job(asset.content_rel, "copy", "", asset, (asset.rel, data), {}, asset.rel)
 
 
 def plan_search(jobs: Sequence[Job], config: Config) -> Iterator[Job]:
@@ -195,7 +201,12 @@ def plan_search(jobs: Sequence[Job], config: Config) -> Iterator[Job]:
 
 def file_job(output: Output) -> Job:
     """Plan a file whose bytes are already made: the bytes are its inputs."""
-    return Job(output.dest, "file", "", output, (hashlib.sha256(output.data).hexdigest(),), {})
+    return Job(output.dest, "file", "", output, (hashlib.sha256(output.data).hexdigest(),), {}, min(output.deps, default=""))
+
+
+def _first_source(pages: Sequence[Page]) -> str:
+    """Name the first file (by path) among the pages an output shows."""
+    return min((page.source_rel for page in pages), default="")
 
 
 def plan_site(

@@ -24,7 +24,7 @@ import errno
 import logging
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Self
 
@@ -150,8 +150,11 @@ class Staging:
     def __exit__(self, *exc: object) -> None:
         _remove(self.path)  # the old tree after a commit, or the unfinished new one
 
-    def write(self, outputs: Sequence[Output]) -> None:
-        """Write files into the new tree (a new file each: the old tree shares the old ones)."""
+    def write(self, outputs: Sequence[Output], sources: Mapping[str, str]) -> None:
+        """Write files into the new tree (a new file each: the old tree shares the old ones).
+
+        `sources` names the file each output comes from, for the message when one cannot be written.
+        """
         for output in outputs:
             target = self.path / output.dest
             try:
@@ -159,7 +162,8 @@ class Staging:
                 target.unlink(missing_ok=True)
                 target.write_bytes(output.data)
             except OSError as exc:
-                raise OutputError(f"cannot write '{output.dest}': {exc.strerror or exc}", hint="the output folder was left as it was") from exc
+                message = f"cannot write '{output.dest}' in {self.out.name}/: {exc.strerror or exc}"
+                raise OutputError(message, sources.get(output.dest) or None, hint=f"{self.out.name}/ was left as it was") from exc
 
     def remove(self, dests: Sequence[str]) -> None:
         """Remove files (or whole folders) the new build no longer makes, and folders left empty."""
