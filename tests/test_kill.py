@@ -39,11 +39,12 @@ POSTS = 200
 EXTRA_SETTINGS = "search = true\n"
 
 def _pagefind_available() -> bool:
-    try:
-        from sitegen.publish.search import find_pagefind
+    from sitegen.errors import SitegenError
+    from sitegen.publish.search import find_pagefind
 
+    try:
         find_pagefind()
-    except Exception:
+    except SitegenError:
         return False
     return True
 
