@@ -108,7 +108,8 @@ def _build_changed(
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
     from sitegen.engine.deps import TemplateDigests
     from sitegen.engine.plan import plan_site
-    from sitegen.engine.render import make_contexts, make_environment, render_job
+    from sitegen.engine.render import make_contexts, make_environment
+    from sitegen.engine.workers import render_all
     from sitegen.markup.highlight import CSS_DEST
     from sitegen.publish.feeds import feed_dests
     from sitegen.site.links import resolve_site_links
@@ -123,7 +124,7 @@ def _build_changed(
     contexts = make_contexts(site, config, locales, env, generated)
     planned = plan_site(site, config, locales, contexts, TemplateDigests(env, config.templates_dir))
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
-    made = {job.dest: render_job(job, contexts) for job in stale if job.kind != "search"}
+    made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
     warnings = (*site.warnings, *link_warnings, *dict.fromkeys(w for result in made.values() for w in result.warnings))
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
