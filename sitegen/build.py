@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.engine.plan import TEMPLATE_KINDS, Job
-from sitegen.engine.record import BuildRecord, lock_path, save_record
+from sitegen.engine.record import BuildRecord, digest, lock_path, save_record
 from sitegen.engine.stale import (
     fingerprint,
     inputs_digest,
@@ -131,7 +131,7 @@ def _build_changed(
     new_record = _new_record(inputs, planned, made, record, site, warnings)
     index = any(job.kind == "search" for job in stale)
     outputs = [result.output for result in made.values()]
-    written = _write(out, outputs, planned, record, new_record.build_id, index)
+    written = _write(out, outputs, planned, record, new_record.build_id, index, search_stamp(config, out))
     save_record(config.cache_path, out, new_record)
     return BuildReport(
         written=written,
@@ -237,7 +237,9 @@ def _new_record(
     return BuildRecord(inputs, fingerprints, republish, tuple(warnings), {dest: names for dest, names in reads.items() if names})
 
 
-def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool) -> int:
+def _write(
+    out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool, stamp: Path
+) -> int:
     """Put the new tree in place in one step; return how many files were written or removed.
 
     With a trusted record only the changed files are written and the files no
@@ -259,9 +261,14 @@ def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record:
         staging.write(changed, {job.dest: job.source for job in planned})
         staging.remove(gone)
         if index:
-            index_site(staging.path)
+            index_site(staging.path, stamp)
         staging.commit(build_id)
     return len(changed) + len(gone)
+
+
+def search_stamp(config: Config, out: Path) -> Path:
+    """Return where the fingerprint of the pages in the output folder's search index is kept."""
+    return config.cache_path / f"search-{digest(str(out))[:16]}.txt"
 
 
 def _count_pages(fingerprints: Mapping[str, str]) -> int:
