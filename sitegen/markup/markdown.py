@@ -10,13 +10,15 @@ import functools
 import html
 import json
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
-from sitegen.markup.math import MathFailure, extract_math, render_math, restore_math, untokenize
+from sitegen.markup.headings import has_math_token, untokenize_readable
+from sitegen.markup.math import MathFailure, MathSpan, extract_math, render_math, restore_math
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
 
@@ -122,7 +124,10 @@ def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     converter = _converter(style)
     converter.reset()
     body = converter.convert(tokenised)
-    toc = tuple(_flatten(getattr(converter, "toc_tokens", []), spans))
+    tokens = getattr(converter, "toc_tokens", [])
+    renamed = _math_free_ids(tokens, spans)
+    body = _rename_ids(body, renamed)
+    toc = tuple(_flatten(tokens, spans, renamed))
     rendered: list[str] = []
     failures: list[MathFailure] = []
     for span in spans:
@@ -147,15 +152,49 @@ def _demote_headings(body: str) -> str:
     )
 
 
-def _flatten(tokens: list[dict[str, object]], spans: list) -> list[Heading]:  # type: ignore[type-arg]
-    headings: list[Heading] = []
+def _walk(tokens: list[dict[str, object]]) -> Iterator[dict[str, object]]:
     for token in tokens:
-        name = html.unescape(_TAGS.sub("", str(token["name"])))
-        headings.append(Heading(int(str(token["level"])), str(token["id"]), untokenize(name, spans)))
+        yield token
         children = token.get("children")
         if isinstance(children, list):
-            headings += _flatten(children, spans)
-    return headings
+            yield from _walk(children)
+
+
+def _heading_text(token: Mapping[str, object], spans: Sequence[MathSpan]) -> str:
+    """Return a heading's text as words, its math read as text (issue 12)."""
+    name = html.unescape(_TAGS.sub("", str(token["name"])))
+    return untokenize_readable(name, [span.tex for span in spans])
+
+
+def _math_free_ids(tokens: list[dict[str, object]], spans: Sequence[MathSpan]) -> dict[str, str]:
+    """Give each heading whose id was made from a math token an id made from its readable text."""
+    taken = {str(token["id"]) for token in _walk(tokens)}
+    renamed: dict[str, str] = {}
+    for token in _walk(tokens):
+        old = str(token["id"])
+        if not has_math_token(old):
+            continue
+        base = _anchor(_heading_text(token, spans), "-")
+        new, number = base, 0
+        while new in taken:
+            number += 1
+            new = f"{base}_{number}"
+        taken.add(new)
+        renamed[old] = new
+    return renamed
+
+
+def _rename_ids(body: str, renamed: Mapping[str, str]) -> str:
+    for old, new in renamed.items():
+        body = body.replace(f'id="{old}"', f'id="{new}"').replace(f'href="#{old}"', f'href="#{new}"')
+    return body
+
+
+def _flatten(tokens: list[dict[str, object]], spans: Sequence[MathSpan], renamed: Mapping[str, str]) -> list[Heading]:
+    return [
+        Heading(int(str(token["level"])), renamed.get(str(token["id"]), str(token["id"])), _heading_text(token, spans))
+        for token in _walk(tokens)
+    ]
 
 
 def _polish(body: str) -> str:

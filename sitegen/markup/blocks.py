@@ -1,0 +1,101 @@
+"""Which lines of Markdown source are code, and how deep in a list each line sits.
+
+Math extraction and the kramdown preprocessor both rewrite source text before
+Python-Markdown parses it, and neither may touch code: fenced blocks, and
+blocks indented four spaces past the list level they sit in. The rules follow
+Python-Markdown (a list level is four columns), since it is what parses the
+result. Display math opening a line is never code, so that math indented in a
+list stays math (issue 12); `reindent_math_line` pulls such a line back to its
+list level.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sitegen.markup.fences import closes, fence_marker
+
+TEXT, CODE, MATH = "text", "code", "math"
+_LIST_ITEM = re.compile(r"^( *)(?:[*+-]|\d+[.)])(?: +|$)")
+_MATH_OPEN = re.compile(r"^[ \t]*(\$\$|\\\[|\\begin\{([A-Za-z*]+)\})")
+_LEVEL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One source line and what it is."""
+
+    kind: str  # TEXT, CODE (fenced or indented) or MATH (inside a display math block)
+    depth: int  # list nesting level (0 outside lists)
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(_LEVEL)) - len(line.expandtabs(_LEVEL).lstrip(" "))
+
+
+def _math_closer(line: str) -> str | None:
+    """Return what closes a display math block that opens on this line and stays open, or None."""
+    match = _MATH_OPEN.match(line)
+    if not match:
+        return None
+    opener = match.group(1)
+    closer = "$$" if opener == "$$" else "\\]" if opener == "\\[" else f"\\end{{{match.group(2)}}}"
+    rest = line[match.end() :]
+    return None if closer in rest else closer
+
+
+def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
+    """Tell for each line whether it is text, code or inside display math, and its list depth."""
+    result: list[Line] = []
+    fence: str | None = None
+    math_closer: str | None = None
+    depth = 0
+    code_indent: int | None = None  # indentation of the indented code block we are in
+    after_blank = True
+    for line in lines:
+        if fence is not None:
+            result.append(Line(CODE, depth))
+            if closes(fence, line):
+                fence, after_blank = None, True
+            continue
+        if math_closer is not None:
+            result.append(Line(MATH, depth))
+            math_closer = None if math_closer in line else math_closer
+            continue
+        if not line.strip():
+            result.append(Line(CODE if code_indent is not None else TEXT, depth))
+            after_blank = True
+            continue
+        indent = _indent(line)
+        if code_indent is not None and indent >= code_indent:
+            result.append(Line(CODE, depth))
+            continue
+        code_indent = None
+        item = _LIST_ITEM.match(line)
+        if after_blank and not item:
+            depth = min(depth, indent // _LEVEL)
+        if after_blank and indent >= _LEVEL * (depth + 1) and not (depth and _MATH_OPEN.match(line)):
+            code_indent = _LEVEL * (depth + 1)
+            result.append(Line(CODE, depth))
+            after_blank = False
+            continue
+        marker = fence_marker(line)
+        if marker:
+            fence = marker
+            result.append(Line(CODE, depth))
+            continue
+        if item:
+            depth = min(indent // _LEVEL, depth) + 1
+        math_closer = _math_closer(line)
+        result.append(Line(TEXT, depth))
+        after_blank = False
+    return tuple(result)
+
+
+def reindent_math_line(line: str, depth: int) -> str:
+    """Pull a display math line indented past its list level back to that level (else it is code)."""
+    if depth and _MATH_OPEN.match(line) and _indent(line) >= _LEVEL * (depth + 1):
+        return " " * (_LEVEL * depth) + line.lstrip(" \t")
+    return line
