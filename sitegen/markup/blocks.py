@@ -29,6 +29,7 @@ class Line:
 
     kind: str  # TEXT, CODE (fenced or indented) or MATH (inside a display math block)
     depth: int  # list nesting level (0 outside lists)
+    fenced: bool = False  # a line of a fenced code block, fences included
 
 
 def _indent(line: str) -> int:
@@ -56,7 +57,7 @@ def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
     after_blank = True
     for line in lines:
         if fence is not None:
-            result.append(Line(CODE, depth))
+            result.append(Line(CODE, depth, fenced=True))
             if closes(fence, line):
                 fence, after_blank = None, True
             continue
@@ -84,7 +85,7 @@ def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
         marker = fence_marker(line)
         if marker:
             fence = marker
-            result.append(Line(CODE, depth))
+            result.append(Line(CODE, depth, fenced=True))
             continue
         if item:
             depth = min(indent // _LEVEL, depth) + 1

@@ -14,16 +14,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import markdown
+from markdown import Extension
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
 from sitegen.markup.headings import has_math_token, untokenize_readable
+from sitegen.markup.kramdown import KramdownExtension, remove_extensions
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, render_math, restore_math
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
 
 MORE_MARKER = "<!--more-->"
 _TAGS = re.compile(r"<[^>]+>")
+_CODE_BLOCK = re.compile(r'(<div\b[^>]*\bclass="(?:[^"]* )?highlight\b[^>]*>(?:<span class="filename">[^<]*</span>)?<pre)>')
 _MATH = re.compile(r'<math\b(?:[^>]*\balttext="([^"]*)")?[^>]*>.*?</math>', re.DOTALL)
 
 
@@ -42,8 +45,8 @@ def _anchor(value: str, separator: str) -> str:
     return anchor or slugify(value)
 
 
-def _extensions(style: str) -> tuple[list[str], dict[str, dict[str, object]]]:
-    names = [
+def _extensions(style: str) -> tuple[list[str | Extension], dict[str, dict[str, object]]]:
+    names: list[str | Extension] = [
         "tables",
         "footnotes",
         "attr_list",
@@ -55,6 +58,7 @@ def _extensions(style: str) -> tuple[list[str], dict[str, dict[str, object]]]:
         "toc",
         "pymdownx.superfences",
         "pymdownx.highlight",
+        KramdownExtension(),
     ]
     configs: dict[str, dict[str, object]] = {
         "toc": {"slugify": _anchor, "toc_depth": "1-4"},
@@ -120,7 +124,7 @@ def _from_json(stored: bytes) -> RenderedMarkdown:
 
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     """Render Markdown with math protected, returning HTML, headings and math failures."""
-    tokenised, spans = extract_math(text)
+    tokenised, spans = extract_math(remove_extensions(text))
     converter = _converter(style)
     converter.reset()
     body = converter.convert(tokenised)
@@ -199,7 +203,7 @@ def _flatten(tokens: list[dict[str, object]], spans: Sequence[MathSpan], renamed
 
 def _polish(body: str) -> str:
     """Make code blocks reachable by keyboard, since they scroll sideways (WCAG 2.1.1)."""
-    return body.replace('<div class="highlight"><pre>', '<div class="highlight"><pre tabindex="0">')
+    return _CODE_BLOCK.sub(r'\1 tabindex="0">', body)
 
 
 def split_summary(body: str) -> tuple[str, str]:
