@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import markdown
 from markdown import Extension
@@ -103,7 +104,9 @@ def _versions() -> str:
     from sitegen import __version__
 
     names = ("markdown", "pymdown-extensions", "pygments", "latex2mathml")
-    return __version__ + "".join(f" {name}={metadata.version(name)}" for name in names)
+    # The markup code itself too: a changed rule must not be hidden by HTML cached before it.
+    code = cache_key(*(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py"))))
+    return __version__ + "".join(f" {name}={metadata.version(name)}" for name in names) + f" markup={code}"
 
 
 def _to_json(rendered: RenderedMarkdown) -> bytes:
