@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, MakeSite, build_root
+from tests.conftest import CORPUS, DEFAULT_SETTINGS, REPO, build_root
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
 
@@ -60,8 +60,6 @@ def read_page(path: Path) -> VisibleText:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.conftest import DEFAULT_SETTINGS, REPO
-
     root = tmp_path_factory.mktemp("kramdown") / "site"
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")
