@@ -19,6 +19,7 @@ from markdown import Extension
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
+from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
 from sitegen.markup.kramdown import KramdownExtension, remove_extensions
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, render_math, restore_math
@@ -60,6 +61,7 @@ def _extensions(style: str) -> tuple[list[str | Extension], dict[str, dict[str, 
         "pymdownx.superfences",
         "pymdownx.highlight",
         KramdownExtension(),
+        FootnoteExtension(),
     ]
     configs: dict[str, dict[str, object]] = {
         "toc": {"slugify": _anchor, "toc_depth": "1-4"},
