@@ -74,7 +74,7 @@ def test_a_notebook_series_without_dates_links_between_its_posts(make_site: Make
     assert report.posts == 2
     first = parse_page(root / "_site/blog/03-01-introducing-pandas-objects/index.html")
     second = parse_page(root / "_site/blog/03-02-data-indexing/index.html")
-    links = dict((value, name) for name, value in first.links)
+    links = {value for _, value in first.links}
     assert "/blog/03-02-data-indexing/#sorted-and-unsorted-indices" in links
     assert "#clustering-inferring-labels-on-unlabeled-data" in links
     assert "clustering-inferring-labels-on-unlabeled-data" in first.ids
