@@ -152,3 +152,16 @@ def test_longer_closing_fences_close_like_kramdown() -> None:
     html = html_of("~~~~~~~~~~~~\n~~~~~~~\ncode with tildes\n~~~~~~~~\n~~~~~~~~~~~~~~~~~~\n\nafter\n")
     assert "<p>after</p>" in html
     assert "code with tildes" in html and html.count("<pre") == 1
+
+
+def test_a_list_after_raw_html_goes_on_its_first_tag_keeping_the_others() -> None:
+    html = html_of('<iframe width=560 src="x" allowfullscreen></iframe>\n{: .center style="a"}\n\n<div class="a">y</div>\n{:.b}\n')
+    assert '<iframe width=560 src="x" allowfullscreen class="center" style="a"></iframe>' in html
+    assert '<div class="a b">y</div>' in html
+    assert "<p" not in html
+
+
+def test_a_list_closing_a_heading_or_paragraph_line_applies_to_it() -> None:
+    rendered = render_markdown("## Title {: #t .c}\n\nPara end {: .p}\n")
+    assert rendered.html == '<h2 class="c" id="t">Title</h2>\n<p class="p">Para end</p>'
+    assert rendered.toc[0].text == "Title"

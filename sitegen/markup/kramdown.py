@@ -45,6 +45,9 @@ _TOKEN = re.compile(
 _ID_OR_CLASS = re.compile(r"([#.])(" + _NAME + r")")
 _COMMENT = re.compile(r"\{::comment\}.*?(?:\{:/comment\}|\{:/\}|\Z)", re.DOTALL)
 _EXTENSION_TAG = re.compile(r"\{::(?:options|comment|nomarkdown)\b(?:[^}\\]|\\.)*/\}|\{::nomarkdown\}|\{:/nomarkdown\}|\{:/\}")
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_TRAILING_IAL = re.compile(r"(?:^|(?<=\s))\{:(?![:/])" + _BODY + r"\}\s*$")
+_TRAILING_TARGETS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd"})
 _MARKER = re.compile(r"^zzkdial(\d+)(p|n)zz$")
 _MARKER_FORMAT = "zzkdial{:d}{}zz"
 _FENCE_OPENER = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
@@ -323,6 +326,14 @@ class _ApplyAttributes(Treeprocessor):
             placeholder.tail = element.tail
             parent[list(parent).index(element)] = placeholder
             return
+        stashed = _STASHED.fullmatch((element.text or "").strip()) if element.tag == "p" and not len(element) else None
+        if stashed:  # raw HTML: the attributes go on its first tag
+            blocks = self.md.htmlStash.rawHtmlBlocks
+            number = int(stashed.group(1))
+            block = blocks[number] if number < len(blocks) else None
+            if isinstance(block, str):
+                blocks[number] = _with_attributes_html(block, attributes)
+            return
         set_attributes(element, attributes)
 
     def _apply_spans(self, parent: ET.Element) -> None:
@@ -334,10 +345,51 @@ class _ApplyAttributes(Treeprocessor):
             if match:
                 set_attributes(child, self.state.resolve(parse_attribute_list(match.group("body"))))
                 child.tail = tail[match.end() :]
+        self._apply_trailing(parent)
+        for child in parent:
             if child.tail and "{:" in child.tail:
                 child.tail = _SPAN_IAL.sub("", child.tail)  # kramdown drops a span list that follows no span
         if parent.text and "{:" in parent.text:
             parent.text = _SPAN_IAL.sub("", parent.text)
+
+
+    def _apply_trailing(self, parent: ET.Element) -> None:
+        """A list closing a block's last line after a space applies to the block (`## Title {: #id}`)."""
+        if parent.tag not in _TRAILING_TARGETS:
+            return
+        last = parent[-1] if len(parent) else None
+        text = (last.tail if last is not None else parent.text) or ""
+        match = _TRAILING_IAL.search(text)
+        if match is None:
+            return
+        set_attributes(parent, self.state.resolve(parse_attribute_list(match.group("body"))))
+        if last is not None:
+            last.tail = text[: match.start()].rstrip()
+        else:
+            parent.text = text[: match.start()].rstrip()
+
+
+def _with_attributes_html(raw: str, attributes: Attributes) -> str:
+    """Put attributes on the first start tag of raw HTML, leaving its other attributes as written."""
+    tag = _HTML_TAG.match(raw.lstrip())
+    if tag is None or tag.group(1):
+        return raw
+    start = len(raw) - len(raw.lstrip())
+    written = tag.group(3).rstrip()
+    closing = "/" if written.endswith("/") else ""
+    written = written.removesuffix("/")
+    if attributes.classes:
+        found = _html_attribute("class").search(written)
+        classes = [*(found.group(2).split() if found else []), *attributes.classes]
+        written = _html_attribute("class").sub("", written) + f' class="{html.escape(" ".join(dict.fromkeys(classes)))}"'
+    for key, value in ((("id", attributes.id),) if attributes.id else ()) + attributes.pairs:
+        written = _html_attribute(key).sub("", written) + f' {key}="{html.escape(value)}"'
+    rebuilt = f"<{tag.group(2)}{written}{closing}>"
+    return raw[:start] + rebuilt + raw[start + tag.end() :]
+
+
+def _html_attribute(name: str) -> re.Pattern[str]:
+    return re.compile(r"\s" + re.escape(name) + r"""\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
 
 
 def set_attributes(element: ET.Element, attributes: Attributes) -> None:
