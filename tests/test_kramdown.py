@@ -165,3 +165,14 @@ def test_a_list_closing_a_heading_or_paragraph_line_applies_to_it() -> None:
     rendered = render_markdown("## Title {: #t .c}\n\nPara end {: .p}\n")
     assert rendered.html == '<h2 class="c" id="t">Title</h2>\n<p class="p">Para end</p>'
     assert rendered.toc[0].text == "Title"
+
+
+def test_a_list_inside_raw_html_leaves_nothing_visible() -> None:
+    html = html_of('<div class="x">\nSome text\n{: .c}\n</div>\n')
+    assert "zzkdial" not in html and "{:" not in html
+    assert html.startswith('<div class="x">\nSome text\n')
+
+
+def test_markdown_attributes_shown_in_code_are_not_spread() -> None:
+    html = html_of('```html\n<div class="a">\n<div markdown="1">\n</div>\n</div>\n```\n')
+    assert html.count("markdown") == 1

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -49,6 +50,7 @@ _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _TRAILING_IAL = re.compile(r"(?:^|(?<=\s))\{:(?![:/])" + _BODY + r"\}\s*$")
 _TRAILING_TARGETS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd"})
 _MARKER = re.compile(r"^zzkdial(\d+)(p|n)zz$")
+_STRAY_MARKER = re.compile(r"[ \t]*zzkdial\d+[pn]zz[ \t]*\n?")
 _MARKER_FORMAT = "zzkdial{:d}{}zz"
 _FENCE_OPENER = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
@@ -271,10 +273,12 @@ def _mark_nested_markdown(lines: list[str]) -> list[str]:
     """Put `markdown="1"` on the HTML elements around one that has it, so that md_in_html reaches it."""
     if not any("markdown=" in line for line in lines):
         return lines
+    kinds = classify_lines(lines)
     text = "\n".join(lines)
+    scanned = "\n".join(" " * len(line) if kind.kind == CODE else line for line, kind in zip(lines, kinds, strict=True))
     stack: list[tuple[str, int, bool]] = []  # element name, where its name ends, has markdown=
     marks: set[int] = set()
-    for tag in _HTML_TAG.finditer(text):
+    for tag in _HTML_TAG.finditer(scanned):
         closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
         if name not in _BLOCK_ELEMENTS or attributes.rstrip().endswith("/"):
             continue
@@ -449,6 +453,13 @@ def _toc_list(tokens: Sequence[Mapping[str, Any]], kind: str) -> ET.Element:
     return listing
 
 
+class _DropStrayMarkers(Postprocessor):
+    """Remove markers that landed in raw HTML, where no element could take their attributes."""
+
+    def run(self, text: str) -> str:
+        return _STRAY_MARKER.sub("", text) if "zzkdial" in text else text
+
+
 class KramdownExtension(Extension):
     """Register the kramdown syntax with a Python-Markdown instance."""
 
@@ -460,3 +471,5 @@ class KramdownExtension(Extension):
         # After inline markup exists (20), before attr_list (8) and toc (5); the list after toc.
         md.treeprocessors.register(_ApplyAttributes(md, state), "kramdown_attributes", 15)
         md.treeprocessors.register(_TableOfContents(md), "kramdown_toc", 4)
+        # After raw HTML is put back (30).
+        md.postprocessors.register(_DropStrayMarkers(md), "kramdown_markers", 5)
