@@ -118,3 +118,19 @@ def test_pages_without_math_have_none(built: Path) -> None:
     assert {name: read_page(built / Path(name).stem / "index.html").maths for name in PAGES.values()} == {
         "about.md": 0, "landing.md": 0, "fastpages-about.md": 0,
     }
+
+
+# Math in the corpus notebooks: LaTeX outputs only (their Markdown cells have none).
+NOTEBOOK_MATH = {"csharp.ipynb": 2, "Notebook with html and latex cells.ipynb": 1}
+
+
+def test_corpus_notebooks_show_no_kramdown_syntax_and_all_their_math(tmp_path: Path) -> None:
+    from tests.test_notebook_corpus import GOOD, read_in_place
+
+    found = {}
+    for path in GOOD:
+        page = VisibleText()
+        page.feed(read_in_place(path, tmp_path).body)
+        assert [text for text in page.visible if "{:" in text] == [], path.name
+        found[path.name] = page.maths
+    assert {name: count for name, count in found.items() if count} == NOTEBOOK_MATH
