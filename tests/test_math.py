@@ -136,3 +136,9 @@ def test_line_kinds_follow_lists_fences_and_math_blocks() -> None:
 )
 def test_no_math_found(text: str) -> None:
     assert extract_math(text)[1] == []
+
+
+def test_indented_lines_inside_raw_html_are_not_code() -> None:
+    html = render_markdown('<div class="note">\n\n    Some $x$ text\n\n</div>\n\nMention `<div>` here.\n\n    $y$ code\n').html
+    assert maths(html) == ["x"]
+    assert "$y$ code" in html

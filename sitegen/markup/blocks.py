@@ -21,6 +21,10 @@ TEXT, CODE, MATH = "text", "code", "math"
 _LIST_ITEM = re.compile(r"^( *)(?:[*+-]|\d+[.)])(?: +|$)")
 _MATH_OPEN = re.compile(r"^[ \t]*(\$\$|\\\[|\\begin\{([A-Za-z*]+)\})")
 _LEVEL = 4
+_HTML_BLOCKS = "div|section|article|aside|details|figure|table|blockquote|nav|header|footer|main|form|center"
+_HTML_OPEN = re.compile(rf"<(?:{_HTML_BLOCKS})\b[^>]*(?<!/)>", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+).*?\1")
+_HTML_CLOSE = re.compile(rf"</(?:{_HTML_BLOCKS})\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,7 @@ def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
     depth = 0
     code_indent: int | None = None  # indentation of the indented code block we are in
     after_blank = True
+    html_open = 0  # block-level HTML elements open at this line
     for line in lines:
         if fence is not None:
             result.append(Line(CODE, depth, fenced=True))
@@ -77,6 +82,13 @@ def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
         item = _LIST_ITEM.match(line)
         if after_blank and not item:
             depth = min(depth, indent // _LEVEL)
+        in_html = html_open > 0
+        tags = _CODE_SPAN.sub("", line)
+        html_open = max(0, html_open + len(_HTML_OPEN.findall(tags)) - len(_HTML_CLOSE.findall(tags)))
+        if in_html:  # raw HTML keeps its indentation: no code block starts inside it
+            result.append(Line(TEXT, depth))
+            after_blank = False
+            continue
         if after_blank and indent >= _LEVEL * (depth + 1) and not (depth and _MATH_OPEN.match(line)):
             code_indent = _LEVEL * (depth + 1)
             result.append(Line(CODE, depth))
