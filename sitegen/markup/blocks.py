@@ -37,12 +37,14 @@ class Line:
 
 
 def _indent(line: str) -> int:
-    return len(line.expandtabs(_LEVEL)) - len(line.expandtabs(_LEVEL).lstrip(" "))
+    if "\t" in line:
+        line = line.expandtabs(_LEVEL)
+    return len(line) - len(line.lstrip(" "))
 
 
 def _math_closer(line: str) -> str | None:
     """Return what closes a display math block that opens on this line and stays open, or None."""
-    match = _MATH_OPEN.match(line)
+    match = _MATH_OPEN.match(line) if "$" in line or "\\" in line else None
     if not match:
         return None
     opener = match.group(1)
@@ -54,6 +56,14 @@ def _math_closer(line: str) -> str | None:
 def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
     """Tell for each line whether it is text, code or inside display math, and its list depth."""
     result: list[Line] = []
+    made: dict[tuple[str, int, bool], Line] = {}
+
+    def line_of(kind: str, depth: int, fenced: bool = False) -> Line:
+        key = (kind, depth, fenced)
+        if key not in made:
+            made[key] = Line(kind, depth, fenced)
+        return made[key]
+
     fence: str | None = None
     math_closer: str | None = None
     depth = 0
@@ -62,47 +72,48 @@ def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
     html_open = 0  # block-level HTML elements open at this line
     for line in lines:
         if fence is not None:
-            result.append(Line(CODE, depth, fenced=True))
+            result.append(line_of(CODE, depth, fenced=True))
             if closes(fence, line):
                 fence, after_blank = None, True
             continue
         if math_closer is not None:
-            result.append(Line(MATH, depth))
+            result.append(line_of(MATH, depth))
             math_closer = None if math_closer in line else math_closer
             continue
         if not line.strip():
-            result.append(Line(CODE if code_indent is not None else TEXT, depth))
+            result.append(line_of(CODE if code_indent is not None else TEXT, depth))
             after_blank = True
             continue
         indent = _indent(line)
         if code_indent is not None and indent >= code_indent:
-            result.append(Line(CODE, depth))
+            result.append(line_of(CODE, depth))
             continue
         code_indent = None
         item = _LIST_ITEM.match(line)
         if after_blank and not item:
             depth = min(depth, indent // _LEVEL)
         in_html = html_open > 0
-        tags = _CODE_SPAN.sub("", line)
-        html_open = max(0, html_open + len(_HTML_OPEN.findall(tags)) - len(_HTML_CLOSE.findall(tags)))
+        if "<" in line:
+            tags = _CODE_SPAN.sub("", line) if "`" in line else line
+            html_open = max(0, html_open + len(_HTML_OPEN.findall(tags)) - len(_HTML_CLOSE.findall(tags)))
         if in_html:  # raw HTML keeps its indentation: no code block starts inside it
-            result.append(Line(TEXT, depth))
+            result.append(line_of(TEXT, depth))
             after_blank = False
             continue
         if after_blank and indent >= _LEVEL * (depth + 1) and not (depth and _MATH_OPEN.match(line)):
             code_indent = _LEVEL * (depth + 1)
-            result.append(Line(CODE, depth))
+            result.append(line_of(CODE, depth))
             after_blank = False
             continue
-        marker = fence_marker(line)
+        marker = fence_marker(line) if "``" in line or "~~" in line else None
         if marker:
             fence = marker
-            result.append(Line(CODE, depth, fenced=True))
+            result.append(line_of(CODE, depth, fenced=True))
             continue
         if item:
             depth = min(indent // _LEVEL, depth) + 1
         math_closer = _math_closer(line)
-        result.append(Line(TEXT, depth))
+        result.append(line_of(TEXT, depth))
         after_blank = False
     return tuple(result)
 

@@ -142,8 +142,13 @@ class _BlockAttributes(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         self.state.markers.clear()
         self.state.definitions.clear()
-        lines = _even_fences(_mark_nested_markdown(lines))
-        kinds = classify_lines(lines)
+        has_lists = any("{:" in line for line in lines)
+        if not has_lists and not any("``" in line or "~~" in line or "markdown=" in line for line in lines):
+            return lines
+        kinds = classify_lines(lines)  # neither step below changes what a line is
+        lines = _even_fences(_mark_nested_markdown(lines, kinds), kinds)
+        if not has_lists:
+            return lines
         out: list[str] = []
         positions: list[int] = []  # where each input line went in `out`
         pending: dict[int, Attributes] = {}  # fence opener line -> attributes from a list before it
@@ -195,11 +200,11 @@ class _BlockAttributes(Preprocessor):
         return [quote.rstrip(), quote + match.group("indent") + token, quote.rstrip()]
 
 
-def _even_fences(lines: list[str]) -> list[str]:
+def _even_fences(lines: list[str], kinds: Sequence[Line]) -> list[str]:
     """Shorten closing fences longer than their opener: kramdown closes with them, superfences would not."""
     out: list[str] = []
     opener: str | None = None
-    for line, kind in zip(lines, classify_lines(lines), strict=True):
+    for line, kind in zip(lines, kinds, strict=True):
         marker = fence_marker(line) if kind.fenced else None
         if opener is None and marker:
             opener = marker
@@ -269,11 +274,10 @@ def _fence_with(opener: str, attributes: Attributes) -> str:
     return f"{match.group('indent')}{match.group('fence')}{{{' '.join(part for part in parts if part)}}}"
 
 
-def _mark_nested_markdown(lines: list[str]) -> list[str]:
+def _mark_nested_markdown(lines: list[str], kinds: Sequence[Line]) -> list[str]:
     """Put `markdown="1"` on the HTML elements around one that has it, so that md_in_html reaches it."""
     if not any("markdown=" in line for line in lines):
         return lines
-    kinds = classify_lines(lines)
     text = "\n".join(lines)
     scanned = "\n".join(" " * len(line) if kind.kind == CODE else line for line, kind in zip(lines, kinds, strict=True))
     stack: list[tuple[str, int, bool]] = []  # element name, where its name ends, has markdown=
