@@ -187,6 +187,8 @@ class _BlockAttributes(Preprocessor):
         quote = match.group("quote")
         previous = lines[index - 1] if index else ""
         after_block = bool(previous.strip()) and previous.strip() != quote.strip()
+        if after_block and kinds[index].depth and match.group("indent") and kinds[index - 1].kind != CODE:
+            return [lines[index]]  # indented in a list item: it closes the item's text, and the list stays whole
         if after_block and kinds[index - 1].kind == CODE:
             _attach_to_code_before(lines, kinds, index, out, positions, self.state.resolve(attributes))
             return [quote.rstrip()]
@@ -370,11 +372,15 @@ class _ApplyAttributes(Treeprocessor):
         match = _TRAILING_IAL.search(text)
         if match is None:
             return
-        set_attributes(parent, self.state.resolve(parse_attribute_list(match.group("body"))))
+        before = text[: match.start()].rstrip()
+        # A tight list item holding only an image: kramdown's paragraph is not drawn, the image takes it.
+        alone = parent.tag == "li" and len(parent) == 1 and not (parent.text or "").strip() and not before
+        target = parent[0] if alone else parent
+        set_attributes(target, self.state.resolve(parse_attribute_list(match.group("body"))))
         if last is not None:
-            last.tail = text[: match.start()].rstrip()
+            last.tail = before
         else:
-            parent.text = text[: match.start()].rstrip()
+            parent.text = before
 
 
 def _with_attributes_html(raw: str, attributes: Attributes) -> str:
