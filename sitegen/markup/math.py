@@ -21,7 +21,8 @@ from sitegen.markup.blocks import CODE, classify_lines, reindent_math_line
 TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
-_SPECIAL = re.compile(r"[$\\`<]")
+_SPECIAL = re.compile(r"[$\\`<\]]")
+_LINK_DESTINATION = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
 # An HTML start or end tag, attributes and all (after the HTML syntax, so that `$a<b$` is no tag).
 _TAG = re.compile(
     r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
@@ -70,13 +71,13 @@ def extract_math(text: str) -> tuple[str, list[MathSpan]]:
 def _scan(text: str, first_line: int, spans: list[MathSpan]) -> str:
     """Tokenise math in a stretch of Markdown with no code block in it.
 
-    Code spans, HTML tags (`class="12u$(small)"`), comments and the content of
-    raw elements such as `<code>` and `<script>` are copied unchanged (issue 12).
+    Code spans, link destinations, HTML tags (`class="12u$(small)"`), comments and
+    the content of raw elements such as `<code>` and `<script>` are copied unchanged (issue 12).
     """
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        if text[i] not in "$\\`<":  # copy plain text up to the next character that can start math, code or a tag
+        if text[i] not in "$\\`<]":  # copy plain text up to the next character that can start math, code, a tag or a link
             special = _SPECIAL.search(text, i)
             stop = special.start() if special else n
             out.append(text[i:stop])
@@ -104,6 +105,9 @@ def _skip_verbatim(text: str, i: int) -> int:
     """Return the index after the code span, tag, comment or raw element at `i` (or `i + 1`)."""
     if text[i] == "`":
         return _skip_code_span(text, i)
+    if text[i] == "]":
+        destination = _LINK_DESTINATION.match(text, i)
+        return destination.end() if destination else i + 1
     if text[i] != "<":
         return i + 1
     if text.startswith("<!--", i):
@@ -171,6 +175,8 @@ def _single_dollar(text: str, i: int) -> tuple[int, str, bool] | None:
             j += 2
             continue
         if (char == "\n" and text.startswith("\n", j + 1)) or char == "`" or (char == "<" and _TAG.match(text, j)):
+            return None
+        if char == "]" and text.startswith("(", j + 1):  # a link's destination is no place for math to end
             return None
         if char == "$":
             if text[j - 1].isspace() or (j + 1 < len(text) and text[j + 1].isdigit()):
