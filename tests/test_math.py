@@ -154,3 +154,8 @@ def test_inline_math_does_not_end_inside_a_link() -> None:
     html = render_markdown("It costs $5 [per seat](https://a.org/$plan) a month.\n").html
     assert maths(html) == []
     assert 'href="https://a.org/$plan"' in html
+
+
+def test_double_dollars_never_swallow_a_placeholder() -> None:
+    _, spans = extract_math("Use $$ to open.\n\nzznbcell0zz\n\nand $$ to close.\n")
+    assert spans == []

@@ -22,6 +22,7 @@ TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
 _SPECIAL = re.compile(r"[$\\`<\]]")
+_PLACEHOLDER = re.compile(r"zz[a-z]+\d+zz")
 _LINK_DESTINATION = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
 # An HTML start or end tag, attributes and all (after the HTML syntax, so that `$a<b$` is no tag).
 _TAG = re.compile(
@@ -159,7 +160,10 @@ def _delimited(text: str, i: int, opening: str, closing: str, *, display: bool) 
         end += 1
     tex = text[start:end]
     # kramdown: `$$…$$` is math even with blank lines inside; math holds no code span and no HTML tag.
+    # Nor a placeholder: a notebook's code cell between two stray `$$` is no part of any math.
     if not tex.strip() or (opening != "$$" and "\n\n" in tex.strip("\n")) or "`" in tex or _TAG.search(tex):
+        return None
+    if "zz" in tex and _PLACEHOLDER.search(tex):
         return None
     return end + len(closing), tex.strip(), display
 
