@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from sitegen.markup.kramdown import Attributes, parse_attribute_list, remove_extensions
+from sitegen.markup.attributes import Attributes, parse_attribute_list
+from sitegen.markup.kramdown import remove_extensions
 from sitegen.markup.markdown import render_markdown
 
 
