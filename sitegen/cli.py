@@ -92,6 +92,12 @@ def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser], comm
 def _add_doctor(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
     doctor = commands.add_parser("doctor", parents=[common], help="check what breaks GitHub Pages sites, offline")
     doctor.set_defaults(run=run_doctor)
+    override = commands.add_parser("override", parents=[common], help="copy theme templates into templates/ to change them")
+    override.add_argument("names", nargs="+", metavar="TEMPLATE", help="e.g. partials/tags.html")
+    action = override.add_mutually_exclusive_group()
+    action.add_argument("--mark", action="store_true", help="record the theme's current version in an override")
+    action.add_argument("--diff", action="store_true", help="show how an override differs from the theme's version")
+    override.set_defaults(run=run_override)
 
 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -227,6 +233,21 @@ def ask_answers(args: argparse.Namespace, root: Path, *, interactive: bool) -> S
         raise SitegenError(f"the base URL must be an absolute http(s) URL, got {base_url!r}", hint="e.g. https://user.github.io/")
     codes = tuple(code.strip() for code in locales.replace(" ", ",").split(",") if code.strip())
     return SiteAnswers(title, author, base_url.rstrip("/") + "/", codes)
+
+
+def run_override(args: argparse.Namespace) -> int:
+    """sitegen override [--mark | --diff] TEMPLATE..."""
+    from sitegen.overrides import copy_template, diff_template, mark_template
+
+    config = load_config(args.root)
+    for name in args.names:
+        if args.diff:
+            print(diff_template(config, name), end="")
+        elif args.mark:
+            print(f"Marked {mark_template(config, name).relative_to(config.root).as_posix()} with the theme's version")
+        else:
+            print(f"Copied the theme's {name} to {copy_template(config, name).relative_to(config.root).as_posix()}")
+    return 0
 
 
 def run_doctor(args: argparse.Namespace) -> int:
