@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.build import input_files
+from sitegen.engine.inputs import walk_inputs
+from sitegen.engine.write import MARKER
 from sitegen.errors import SitegenError
 from sitegen.theme import STATIC_PATH, TEMPLATES_PATH
 from tests.conftest import (
@@ -55,7 +56,7 @@ def test_overriding_one_partial_changes_only_the_pages_that_include_it(make_site
     (plain / "templates/partials/tags.html").write_text(TAGS_PARTIAL, encoding="utf-8")
     build_root(plain)
     after = tree_bytes(plain / "_site")
-    changed = sorted(dest for dest in before if before[dest] != after.get(dest))
+    changed = sorted(dest for dest in before if before[dest] != after.get(dest) and dest != MARKER)  # the marker names the build
     # The first post and every listing that shows it (blog, its tags); the untagged post and about are untouched.
     assert changed == ["blog/first/index.html", "blog/index.html", "blog/tags/notes/index.html", "blog/tags/numpy/index.html"]
     assert set(after) == set(before)
@@ -88,9 +89,14 @@ def test_a_static_file_of_the_site_replaces_the_themes_and_the_rest_still_come(m
 
 def test_theme_files_are_inputs_of_the_build(make_site: MakeSite) -> None:
     root = make_site(POSTS, theme=False)
-    files = set(input_files(site_config(root)))
-    assert TEMPLATES_PATH / "base.html" in files
-    assert STATIC_PATH / "css/site.css" in files
+    files = dict(walk_inputs(site_config(root)))
+    assert files[TEMPLATES_PATH / "base.html"] == "theme/templates/base.html"
+    assert files[STATIC_PATH / "css/site.css"] == "theme/static/css/site.css"
+
+
+def test_in_the_repository_the_example_sites_folders_are_the_theme_and_listed_once() -> None:
+    rels = [rel for _, rel in walk_inputs(site_config(REPO))]
+    assert "templates/base.html" in rels and not any(rel.startswith("theme/") for rel in rels)
 
 
 def test_an_error_in_a_theme_template_names_it_as_the_themes(make_site: MakeSite) -> None:
