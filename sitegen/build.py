@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from sitegen.engine.stale import (
 )
 from sitegen.engine.write import (
     MARKER,
+    Spare,
     Staging,
     changed_outputs,
     check_output_folder,
@@ -134,7 +135,7 @@ def _build_changed(
     new_record = _new_record(inputs, planned, made, record, site, warnings)
     index = any(job.kind == "search" for job in stale)
     outputs = [result.output for result in made.values()]
-    written = _write(out, outputs, planned, record, new_record.build_id, index, search_stamp(config, out))
+    written, new_record = _write(out, outputs, planned, record, new_record, index, search_stamp(config, out))
     save_record(config.cache_path, out, new_record)
     return BuildReport(
         written=written,
@@ -241,23 +242,30 @@ def _new_record(
 
 
 def _write(
-    out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool, stamp: Path
-) -> int:
-    """Put the new tree in place in one step; return how many files were written or removed.
+    out: Path,
+    outputs: Sequence[Output],
+    planned: Sequence[Job],
+    record: BuildRecord | None,
+    new: BuildRecord,
+    index: bool,
+    stamp: Path,
+) -> tuple[int, BuildRecord]:
+    """Put the new tree in place in one step; return how many files were written or removed, and the record.
 
     With a trusted record only the changed files are written and the files no
     longer made removed; without one, every file not planned goes.
     """
-    from sitegen.publish.search import index_site
+    from sitegen.publish.search import SEARCH_DIR, index_site
 
     dests = {job.dest for job in planned}
     changed = changed_outputs(outputs, out) if record is not None else list(outputs)
     gone = sorted(set(record.fingerprints) - dests) if record is not None else []
     if record is not None and not changed and not gone and not index:
-        if read_build_id(out) != build_id:
-            mark_build(out, build_id)  # same files, other fingerprints (a template comment changed)
-        return 0
-    with Staging(out) as staging:
+        if read_build_id(out) != new.build_id:
+            mark_build(out, new.build_id)  # same files, other fingerprints (a template comment changed)
+        return 0, replace(new, spare=record.spare, delta=record.delta)
+    spare = Spare(record.spare, record.delta) if record is not None and record.spare else None
+    with Staging(out, spare) as staging:
         if record is None:
             changed = changed_outputs(outputs, staging.path)
             gone = [rel for rel in staging.files() if rel not in dests and rel != MARKER]
@@ -265,8 +273,9 @@ def _write(
         staging.remove(gone)
         if index:
             index_site(staging.path, stamp)
-        staging.commit(build_id)
-    return len(changed) + len(gone)
+        staging.commit(new.build_id)
+    delta = (*(output.dest for output in changed), *gone, *([SEARCH_DIR + "/"] if index else []))
+    return len(changed) + len(gone), replace(new, spare=staging.replaced, delta=tuple(sorted(set(delta))))
 
 
 def search_stamp(config: Config, out: Path) -> Path:
