@@ -154,10 +154,12 @@ def load_site(
 
 def input_files(config: Config) -> Iterator[Path]:
     """Yield every file a build reads: settings, locales, content, templates and static files."""
-    for name in ("pyproject.toml", LOCALES_FILE):
+    for name in ("pyproject.toml", LOCALES_FILE, "_config.yml"):
         if (config.root / name).is_file():
             yield config.root / name
-    for folder in (config.content_path, config.templates_path, config.static_path):
+    # A Jekyll site's includes and data files are read by the Liquid in its pages.
+    jekyll = (config.root / "_includes", config.root / "_data")
+    for folder in (config.content_path, config.templates_path, config.static_path, *jekyll):
         if folder.is_dir():
             yield from (path for path in folder.rglob("*") if path.is_file())
 

@@ -45,6 +45,9 @@ class Config:
     notebook_timeout: int = 600
     notebook_show_stderr: bool = False
     search: bool = False  # make a Pagefind index in <out>/pagefind/ after each build
+    liquid: bool = False  # render Liquid in Markdown and HTML content before Markdown (Jekyll sites)
+    permalink: str = ""  # posts' URL pattern, Jekyll style ("pretty", "/:year/:month/:title/"); "" = /blog/<slug>/
+    layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
     content_dir: str = "content"
     templates_dir: str = "templates"
     static_dir: str = "static"
@@ -139,6 +142,11 @@ def parse_config(table: Mapping[str, Any], root: Path, **overrides: Any) -> Conf
 def _convert(key: str, value: Any, spec: dataclasses.Field[Any], problems: list[Problem]) -> Any:
     expected = spec.type if isinstance(spec.type, str) else spec.type.__name__
     checks = {"str": str, "int": int, "bool": bool}
+    if expected.startswith("tuple[tuple"):
+        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+            return tuple(sorted((str(k), v) for k, v in value.items()))
+        problems.append(Problem(f"setting '{key}' must be a table of strings", CONFIG_FILE))
+        return None
     if expected.startswith("tuple"):
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
