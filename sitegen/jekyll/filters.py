@@ -191,6 +191,12 @@ def strip_paragraph(value: Any) -> str:
     return re.sub(r"^\s*<p>(.*)</p>\s*$", r"\1", str(value or ""), flags=re.DOTALL)
 
 
+def fndetail(value: Any, number: Any) -> str:
+    """fastpages' `{{ 'text' | fndetail: 1 }}`: the footnote itself, with a link back to its reference."""
+    n = html.escape(str(number))
+    return f'<p id="fn-{n}" class="footnote">{n}. {value} <a href="#fnref-{n}" aria-label="Back to reference {n}">↩</a></p>'
+
+
 def register_filters(env: Environment, base_path: str, base_url: str, style: str) -> None:
     """Add Jekyll's filters to a Liquid environment."""
     filters: dict[str, Callable[..., Any]] = {
@@ -216,6 +222,7 @@ def register_filters(env: Environment, base_path: str, base_url: str, style: str
         "smartify": smartify,
         "inspect": inspect,
         "strip_paragraph": strip_paragraph,
+        "fndetail": fndetail,
     }
     for name, function in filters.items():
         env.add_filter(name, function)

@@ -24,7 +24,7 @@ from pygments.util import ClassNotFound
 from sitegen.errors import ContentError
 from sitegen.jekyll.includes import FALLBACK_INCLUDES
 from sitegen.jekyll.site import JekyllSite, page_variables
-from sitegen.jekyll.tags import IncludeTag, block_tag, function_tag, link_out, render_details
+from sitegen.jekyll.tags import IncludeTag, block_tag, function_tag, link_out, render_details, render_footnote_ref
 from sitegen.markup.markdown import MORE_MARKER
 from sitegen.model import Source
 from sitegen.settings.config import Config
@@ -94,6 +94,7 @@ def liquid_environment(config: Config, markdown: bool) -> Environment:
         function_tag("post_url", functools.partial(post_url, config)),
         function_tag("twitter", link_out("twitter")),
         function_tag("gist", link_out("gist")),
+        function_tag("fn", render_footnote_ref),
     )
     for tag in tags:
         env.add_tag(tag)

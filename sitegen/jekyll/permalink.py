@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sitegen.site.urls import slugify
 
 # Jekyll's built-in permalink styles (https://jekyllrb.com/docs/permalinks/#built-in-formats).
 STYLES = {
@@ -38,7 +37,7 @@ def expand_permalink(
 
 def _values(slug: str, date: datetime | None, categories: Sequence[str], output_ext: str) -> dict[str, str]:
     values = {
-        "categories": "/".join(slugify(c) for c in categories),
+        "categories": "/".join(c.lower() for c in categories),  # Jekyll downcases them
         "title": slug,
         "slug": slug,
         "name": slug,

@@ -203,3 +203,9 @@ def link_out(label: str) -> Callable[[str], str]:
         return f'<a href="{html.escape(url)}">{html.escape(url)}</a>'
 
     return render
+
+
+def render_footnote_ref(argument: str) -> str:
+    """fastpages' `{% fn 1 %}`: a footnote reference."""
+    number = html.escape(argument.strip())
+    return f'<sup id="fnref-{number}" class="footnote-ref"><a href="#fn-{number}">{number}</a></sup>'

@@ -8,6 +8,8 @@ page: the output falls back to the next static form, with a warning.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import base64
 import binascii
 import html
@@ -45,6 +47,7 @@ class OutputContext:
     prefix: str  # start of attachment names: the notebook's slug
     style: str  # Pygments style (Markdown outputs may hold code)
     show_stderr: bool
+    markdown_filter: Callable[[str], str] | None = None  # applied to Markdown cells first (Liquid, in Jekyll sites)
 
 
 @dataclass(frozen=True, slots=True)
