@@ -21,7 +21,12 @@ import yaml
 from sitegen.errors import SitegenError
 from sitegen.jekyll.includes import FALLBACK_INCLUDES
 from sitegen.jekyll.locales import builtin_locales, convert_locales
-from sitegen.jekyll.permalink import categories_of, dest_for_permalink, expand_permalink, pattern_for
+from sitegen.jekyll.permalink import (
+    categories_of,
+    dest_for_permalink,
+    expand_permalink,
+    pattern_for,
+)
 from sitegen.readers.frontmatter import split_front_matter
 from sitegen.settings.yamlload import parse_yaml
 from sitegen.site.urls import split_post_name
@@ -236,8 +241,9 @@ def _plan_post(path: Path, rel: str, settings: Mapping[str, Any], style: str, pl
 
 
 def _post_date(meta: Mapping[str, Any], split: tuple[str, str] | None) -> datetime | None:
-    from sitegen.site.dates import DateFormatError, parse_date
     from zoneinfo import ZoneInfo
+
+    from sitegen.site.dates import DateFormatError, parse_date
 
     for value in (meta.get("date"), split[0] if split else None):
         if value:

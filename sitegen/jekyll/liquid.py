@@ -24,7 +24,14 @@ from pygments.util import ClassNotFound
 from sitegen.errors import ContentError
 from sitegen.jekyll.includes import FALLBACK_INCLUDES
 from sitegen.jekyll.site import JekyllSite, page_variables
-from sitegen.jekyll.tags import IncludeTag, block_tag, function_tag, link_out, render_details, render_footnote_ref
+from sitegen.jekyll.tags import (
+    IncludeTag,
+    block_tag,
+    function_tag,
+    link_out,
+    render_details,
+    render_footnote_ref,
+)
 from sitegen.markup.markdown import MORE_MARKER
 from sitegen.model import Source
 from sitegen.settings.config import Config

@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-
 # Jekyll's built-in permalink styles (https://jekyllrb.com/docs/permalinks/#built-in-formats).
 STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",

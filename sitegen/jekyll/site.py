@@ -124,7 +124,7 @@ def read_meta(path: Path, rel: str) -> dict[str, Any]:
     """Read a content file's front matter only (a notebook's is not read here)."""
     if path.suffix == ".ipynb":
         return {}
-    yaml_text, _, body_line = split_front_matter(path.read_text(encoding="utf-8"))
+    yaml_text, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
     if yaml_text is None:
         return {}
     data = parse_yaml(yaml_text, rel, 2).data

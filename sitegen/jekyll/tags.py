@@ -7,10 +7,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, TextIO
 
-from liquid import BlockNode, Node, Tag
-from liquid.builtin.expressions import FilteredExpression
-from liquid.exceptions import LiquidError, LiquidSyntaxError
-from liquid.builtin.expressions import tokenize
+from liquid import BlockNode, Expression, Node, Tag
+from liquid.builtin.expressions import FilteredExpression, tokenize
+from liquid.exceptions import LiquidError, LiquidSyntaxError, TemplateNotFoundError
 from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
@@ -36,7 +35,7 @@ class _Value:
 
     def __init__(self, env: Environment, token: Token, text: str) -> None:
         self.literal: str | None = None
-        self.expression: FilteredExpression | None = None
+        self.expression: Expression | None = None
         if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
             self.literal = text[1:-1]
         elif "{{" in text:
@@ -70,7 +69,12 @@ class IncludeNode(Node):
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         """Render the included file with its parameters as `include`."""
         name = str(self.name.evaluate(context))
-        template = context.env.get_template(name, context=context, tag="include")
+        try:
+            template = context.env.get_template(name, context=context, tag="include")
+        except TemplateNotFoundError as err:
+            err.token = self.token
+            err.template_name = context.template.full_name()
+            raise
         params = {key: value.evaluate(context) for key, value in self.params.items()}
         with context.extend({"include": params}, template=template):
             template.render_with_context(context, buffer, partial=True)

@@ -8,13 +8,11 @@ page: the output falls back to the next static form, with a warning.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import base64
 import binascii
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
