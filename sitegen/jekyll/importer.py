@@ -27,6 +27,7 @@ from sitegen.jekyll.permalink import (
     expand_permalink,
     pattern_for,
 )
+from sitegen.jekyll.site import read_meta
 from sitegen.readers.frontmatter import split_front_matter
 from sitegen.settings.yamlload import parse_yaml
 from sitegen.site.urls import split_post_name
@@ -222,7 +223,7 @@ def _plan_post(path: Path, rel: str, settings: Mapping[str, Any], style: str, pl
         plan.files.append(PlannedFile(f"content/blog/{inner}", path.read_bytes(), rel))
         return
     folder = rel.split("/_posts/")[0] if "/_posts/" in rel else ""
-    text, meta = _read(path, rel) if path.suffix != ".ipynb" else (path.read_text(encoding="utf-8"), {})
+    text, meta = _read(path, rel) if path.suffix != ".ipynb" else (path.read_text(encoding="utf-8"), read_meta(path, rel))
     split = split_post_name(path.stem)
     if split is None and not meta.get("date"):
         plan.needs_hand.append(f"{rel}: a post without a date in its name or front matter; not imported")
@@ -237,7 +238,8 @@ def _plan_post(path: Path, rel: str, settings: Mapping[str, Any], style: str, pl
     target = "content/blog/" + (f"{folder}/" if folder else "") + path.name
     plan.files.append(PlannedFile(target, text.encode("utf-8"), rel))
     plan.converted.append(f"{rel} -> {target}")
-    plan.urls.append(OldUrl(_with_baseurl(old_url, settings), _with_baseurl(old_url, settings) + " (same URL)", rel))
+    new = _with_baseurl(old_url, settings) + " (same URL)" if meta.get("published") is not False else ""
+    plan.urls.append(OldUrl(_with_baseurl(old_url, settings), new or "not published (published: false)", rel))
 
 
 def _post_date(meta: Mapping[str, Any], split: tuple[str, str] | None) -> datetime | None:

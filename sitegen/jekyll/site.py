@@ -121,14 +121,24 @@ def _grouped(posts: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, 
 
 
 def read_meta(path: Path, rel: str) -> dict[str, Any]:
-    """Read a content file's front matter only (a notebook's is not read here)."""
+    """Read a content file's front matter only (a notebook's from wherever it keeps it)."""
     if path.suffix == ".ipynb":
-        return {}
+        return _notebook_meta(path, rel)
     yaml_text, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
     if yaml_text is None:
         return {}
     data = parse_yaml(yaml_text, rel, 2).data
     return dict(data) if isinstance(data, dict) else {}
+
+
+def _notebook_meta(path: Path, rel: str) -> dict[str, Any]:
+    from sitegen.readers.notebook.front import find_front_matter, parse_notebook_front_matter
+    from sitegen.readers.notebook.load import load_notebook
+
+    text = path.read_text(encoding="utf-8")
+    notebook = load_notebook(text, rel)
+    found = find_front_matter(notebook.node, notebook.locations, text, rel)
+    return dict(parse_notebook_front_matter(found, rel, text.splitlines()).data)
 
 
 def content_source(config: Config, path: Path) -> Source:
