@@ -89,7 +89,7 @@ def _build_changed(
     """Run every stage; only outputs whose fingerprint changed are rendered and written."""
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
     from sitegen.engine.render import make_environment, plan_site, render_assets, render_jobs
-    from sitegen.jekyll.redirects import render_redirects
+    from sitegen.jekyll.redirects import copy_feed, render_redirects
     from sitegen.markup.highlight import CSS_DEST, render_pygments_css
     from sitegen.publish.feeds import feed_dests, render_feeds
     from sitegen.publish.sitemap import render_site_files
@@ -109,7 +109,7 @@ def _build_changed(
     extras += (*render_site_files(site, sorted(rendered.fingerprints), config, locales), *render_assets(assets))
     # Old URLs (`redirect_from:`, `aliases:`) answer with a redirect to the page's new one.
     redirects, redirect_warnings = render_redirects(site, config, (*rendered.fingerprints, *(o.dest for o in extras)))
-    extras += redirects
+    extras += (*redirects, *copy_feed(extras, config))
     warnings = (*site.warnings, *link_warnings, *rendered.warnings, *redirect_warnings)
     _stop_on_strict(config, warnings)
     # Write: swap a complete new tree in, or update the files that changed.

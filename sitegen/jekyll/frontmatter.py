@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from sitegen.jekyll.permalink import categories_of, expand_permalink
 from sitegen.settings.config import Config
@@ -27,9 +28,15 @@ def is_liquid(meta: Mapping[str, Any], config: Config) -> bool:
     return flag if isinstance(flag, bool) else config.liquid
 
 
-def map_jekyll_fields(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Return front matter with Jekyll's fields also set as sitegen's: drafts and tags."""
+def map_jekyll_fields(data: Mapping[str, Any], *, jekyll: bool = False) -> dict[str, Any]:
+    """Return front matter with Jekyll's fields also set as sitegen's: drafts and tags.
+
+    In a Jekyll file, `image: assets/x.png` is a path from the site root, as Jekyll themes read it.
+    """
     meta = dict(data)
+    image = meta.get("image")
+    if jekyll and isinstance(image, str) and image.strip() and not urlsplit(image).scheme and not image.startswith("/"):
+        meta["image"] = "/" + image.strip()
     if meta.get("published") is False and "draft" not in meta:
         meta["draft"] = True
     categories = categories_of(meta)

@@ -82,6 +82,7 @@ class ImportPlan:
     converted: list[str] = field(default_factory=list)
     needs_hand: list[str] = field(default_factory=list)
     urls: list[OldUrl] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)  # old paths of the site's Atom feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +144,7 @@ def plan_import(src: Path) -> ImportPlan:
         plan.files.append(PlannedFile("_config.yml", (src / "_config.yml").read_bytes(), "_config.yml"))
     _plan_includes(src, plan)
     _plan_locales(src, settings, plan)
-    plan.files.append(PlannedFile("pyproject.toml", _pyproject(settings, style, pages).encode("utf-8"), "_config.yml"))
+    plan.files.append(PlannedFile("pyproject.toml", _pyproject(settings, style, pages, plan.feeds).encode("utf-8"), "_config.yml"))
     _plan_plugins(settings, plan)
     plan.files.sort(key=lambda f: f.rel)
     return plan
@@ -296,7 +297,11 @@ def _plan_page(
 ) -> None:
     """A page with front matter goes to content/; its old URL answers as the page or by a redirect."""
     if path.suffix not in CONTENT_SUFFIXES:
-        plan.needs_hand.append(f"{rel}: a {path.suffix} file made with Liquid (sitegen writes its own feeds and sitemap)")
+        if path.suffix == ".xml" and "<feed" in path.read_text(encoding="utf-8", errors="replace"):
+            plan.feeds.append(rel)
+            plan.converted.append(f"{rel}: the Atom feed, now sitegen's feed.xml, also served at /{rel}")
+            return
+        plan.needs_hand.append(f"{rel}: a {path.suffix} file made with Liquid; not imported")
         return
     text, meta = _read(path, rel)
     if path.name == "404.html" or "paginator." in text:
@@ -411,7 +416,7 @@ def _plan_plugins(settings: Mapping[str, Any], plan: ImportPlan) -> None:
     plan.needs_hand.append("_layouts/ and _sass/: sitegen's templates and stylesheet replace the theme's")
 
 
-def _pyproject(settings: Mapping[str, Any], style: str, pages: list[str]) -> str:
+def _pyproject(settings: Mapping[str, Any], style: str, pages: list[str], feeds: list[str]) -> str:
     """Write [tool.sitegen] from _config.yml."""
     author = settings.get("author")
     if isinstance(author, dict):
@@ -433,6 +438,8 @@ def _pyproject(settings: Mapping[str, Any], style: str, pages: list[str]) -> str
         values["posts_per_page"] = settings["paginate"]
     if isinstance(settings.get("timezone"), str) and settings["timezone"]:
         values["timezone"] = settings["timezone"]
+    if feeds:
+        values["feed_aliases"] = feeds
     lines = ["# Imported from a Jekyll site's _config.yml (kept beside this file for Liquid's site.*).", "[tool.sitegen]"]
     lines += [f"{key} = {_toml(value)}" for key, value in values.items()]
     return "\n".join(lines) + "\n"

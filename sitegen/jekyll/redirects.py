@@ -17,6 +17,7 @@ from sitegen.settings.config import Config
 from sitegen.site.urls import absolute_url, url_for_dest
 
 REDIRECT_FIELDS = ("redirect_from", "aliases")
+FEED_DEST = "feed.xml"
 
 
 def old_paths(fields: dict[str, Any] | Any) -> tuple[str, ...]:
@@ -76,3 +77,11 @@ def render_redirect_page(page: Page, config: Config) -> str:
 def redirect_url(path: str, config: Config) -> str:
     """Return the public URL a redirect page for `path` answers at."""
     return url_for_dest(dest_for_permalink(path), config.base_path)
+
+
+def copy_feed(outputs: Sequence[Output], config: Config) -> tuple[Output, ...]:
+    """Serve the site's Atom feed at its old paths too (`feed_aliases`), so feed readers keep it."""
+    feed = next((output for output in outputs if output.dest == FEED_DEST), None)
+    if feed is None:
+        return ()
+    return tuple(Output(alias.strip("/"), feed.data) for alias in config.feed_aliases if alias.strip("/") != FEED_DEST)

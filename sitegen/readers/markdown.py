@@ -23,7 +23,7 @@ from sitegen.settings.config import Config
 def read(source: Source, config: Config) -> Document:
     """Read a Markdown file into a Document."""
     front = parse_front_matter(load_text(source), source.rel)
-    meta = map_jekyll_fields(front.data)
+    meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
     text = render_liquid(front.body, meta, source, config, front.body_line, markdown=True)
     rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))
     summary, body = split_summary(rendered.html)

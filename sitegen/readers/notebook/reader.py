@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from sitegen.engine.cache import Cache, cache_key
 from sitegen.errors import ContentError, Problem, warning
-from sitegen.jekyll.frontmatter import is_liquid
+from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import plain_text, split_summary
 from sitegen.model import Attachment, Document, Heading, Source
 from sitegen.readers.notebook.cells import render_cells
@@ -152,7 +152,7 @@ def _document(source: Source, config: Config, raw: bytes, converted: ConvertedNo
     summary, body = split_summary(converted.body)
     return Document(
         source=source,
-        meta=front.data,
+        meta=map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config)),
         meta_lines=front.key_lines,
         body=body,
         body_line=1,
