@@ -176,13 +176,15 @@ def read_documents(
     Files the memo holds unchanged are not read again; files whose conversion
     is not cached are read on every core when there are enough of them.
     """
+    from sitegen.jekyll.frontmatter import is_liquid
     from sitegen.readers import is_cheap_to_read
 
     contents = {source.rel: source.path.read_bytes() for source in sources} if memo else {}
     results: dict[str, Document | SitegenError] = {}
     for source in sources:
         remembered = memo.get(source, contents[source.rel]) if memo else None
-        if remembered is not None:
+        # A Liquid page also depends on its includes, data and the other posts: read it again.
+        if remembered is not None and not is_liquid(remembered.meta, config):
             results[source.rel] = remembered
     pending = [source for source in sources if source.rel not in results]
     slow = [source for source in pending if not is_cheap_to_read(source, config)]

@@ -302,3 +302,32 @@ def test_permalink_styles(pattern: str, expected: str) -> None:
 )
 def test_permalink_destinations(path: str, dest: str) -> None:
     assert dest_for_permalink(path) == dest
+
+
+def test_an_edited_include_or_post_title_reaches_the_pages_that_use_them(make_site: MakeSite) -> None:
+    from sitegen.build import build
+    from sitegen.readers import DocumentMemo
+    from sitegen.serve.watch import take_snapshot
+    from tests.conftest import site_config
+
+    root = make_site(
+        {
+            "content/about.md": "About\n",
+            "_includes/sig.html": "v1\n",
+            "content/archive.md": post("title: Archive", "{% for p in site.posts %}[{{ p.title }}]{% endfor %}\n"),
+            "content/blog/2024-01-02-one.md": post("title: One", "{% include sig.html %}\n"),
+        },
+        settings=LIQUID_SETTINGS,
+    )
+    memo = DocumentMemo()
+    before = take_snapshot(site_config(root))
+    build(site_config(root), memo=memo)
+    (root / "_includes/sig.html").write_text("v2\n", encoding="utf-8")
+    text = (root / "content/blog/2024-01-02-one.md").read_text(encoding="utf-8")
+    after = take_snapshot(site_config(root))
+    assert before["_includes/sig.html"] != after["_includes/sig.html"]  # the preview sees the edit
+    build(site_config(root), memo=memo)
+    assert prose(root / "_site/blog/one/index.html") == "<p>v2</p>"
+    (root / "content/blog/2024-01-02-one.md").write_text(text.replace("title: One", "title: Uno"), encoding="utf-8")
+    build(site_config(root), memo=memo)
+    assert prose(root / "_site/archive/index.html") == "<p>[Uno]</p>"

@@ -68,9 +68,10 @@ def describe_changes(changes: Collection[Change], shown: int = 3) -> str:
 def take_snapshot(config: Config) -> dict[str, Stamp]:
     """Stamp every watched file: content/, templates/, static/, pyproject.toml and locales.yaml."""
     snapshot: dict[str, Stamp] = {}
-    for name in (CONFIG_FILE, LOCALES_FILE):
+    for name in (CONFIG_FILE, LOCALES_FILE, "_config.yml"):
         _add_stamp(snapshot, config.root / name, name)
-    for folder in (config.content_dir, config.templates_dir, config.static_dir):
+    # A Jekyll site's includes and data files are read by the Liquid in its pages.
+    for folder in (config.content_dir, config.templates_dir, config.static_dir, "_includes", "_data"):
         for path, rel in _walk(config.root / folder, folder):
             _add_stamp(snapshot, path, rel)
     return snapshot
