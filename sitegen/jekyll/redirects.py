@@ -6,10 +6,12 @@ nowhere (not in the sitemap, feeds or listings) and kept out of search engines.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from sitegen.engine.plan import Job, file_job
 from sitegen.errors import Problem, warning
 from sitegen.jekyll.permalink import dest_for_permalink
 from sitegen.model import Output, Page, Site
@@ -28,6 +30,15 @@ def old_paths(fields: dict[str, Any] | Any) -> tuple[str, ...]:
         items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
         paths += [str(item).strip() for item in items if str(item).strip()]
     return tuple(dict.fromkeys(paths))
+
+
+def plan_redirects(site: Site, config: Config, planned: Sequence[Job]) -> tuple[tuple[Job, ...], tuple[Problem, ...]]:
+    """Plan the redirect pages and the feed's old paths (`feed_aliases`); a clash with a planned file is a warning."""
+    outputs, problems = render_redirects(site, config, [job.dest for job in planned])
+    feed = next((job for job in planned if job.kind == "feed" and job.dest == FEED_DEST), None)
+    aliases = [alias.strip("/") for alias in config.feed_aliases if alias.strip("/") != FEED_DEST] if feed else []
+    jobs = (*(file_job(output) for output in outputs), *(dataclasses.replace(feed, dest=alias) for alias in aliases if feed))
+    return jobs, problems
 
 
 def render_redirects(site: Site, config: Config, taken: Sequence[str]) -> tuple[tuple[Output, ...], tuple[Problem, ...]]:
@@ -77,11 +88,3 @@ def render_redirect_page(page: Page, config: Config) -> str:
 def redirect_url(path: str, config: Config) -> str:
     """Return the public URL a redirect page for `path` answers at."""
     return url_for_dest(dest_for_permalink(path), config.base_path)
-
-
-def copy_feed(outputs: Sequence[Output], config: Config) -> tuple[Output, ...]:
-    """Serve the site's Atom feed at its old paths too (`feed_aliases`), so feed readers keep it."""
-    feed = next((output for output in outputs if output.dest == FEED_DEST), None)
-    if feed is None:
-        return ()
-    return tuple(Output(alias.strip("/"), feed.data) for alias in config.feed_aliases if alias.strip("/") != FEED_DEST)
