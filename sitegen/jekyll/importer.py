@@ -19,11 +19,17 @@ from typing import Any
 import yaml
 
 from sitegen.errors import SitegenError
+from sitegen.jekyll.convert import (
+    page_new_url,
+    page_old_url,
+    render_pyproject,
+    with_baseurl,
+    with_fields,
+)
 from sitegen.jekyll.includes import FALLBACK_INCLUDES
 from sitegen.jekyll.locales import builtin_locales, convert_locales
 from sitegen.jekyll.permalink import (
     categories_of,
-    dest_for_permalink,
     expand_permalink,
     pattern_for,
 )
@@ -144,7 +150,7 @@ def plan_import(src: Path) -> ImportPlan:
         plan.files.append(PlannedFile("_config.yml", (src / "_config.yml").read_bytes(), "_config.yml"))
     _plan_includes(src, plan)
     _plan_locales(src, settings, plan)
-    plan.files.append(PlannedFile("pyproject.toml", _pyproject(settings, style, pages, plan.feeds).encode("utf-8"), "_config.yml"))
+    plan.files.append(PlannedFile("pyproject.toml", render_pyproject(settings, style, pages, plan.feeds).encode("utf-8"), "_config.yml"))
     _plan_plugins(settings, plan)
     plan.files.sort(key=lambda f: f.rel)
     return plan
@@ -231,7 +237,7 @@ def _plan_post(path: Path, rel: str, settings: Mapping[str, Any], style: str, pl
         return
     categories = (*folder.split("/"), *categories_of(meta)) if folder else categories_of(meta)
     if folder and path.suffix != ".ipynb":
-        text = _with_fields(text, {"categories": list(categories)}, replace=True)
+        text = with_fields(text, {"categories": list(categories)}, replace=True)
     date = _post_date(meta, split)
     slug = str(meta.get("slug") or (split[1] if split else path.stem))
     old = meta.get("permalink") if isinstance(meta.get("permalink"), str) else None
@@ -239,8 +245,8 @@ def _plan_post(path: Path, rel: str, settings: Mapping[str, Any], style: str, pl
     target = "content/blog/" + (f"{folder}/" if folder else "") + path.name
     plan.files.append(PlannedFile(target, text.encode("utf-8"), rel))
     plan.converted.append(f"{rel} -> {target}")
-    new = _with_baseurl(old_url, settings) + " (same URL)" if meta.get("published") is not False else ""
-    plan.urls.append(OldUrl(_with_baseurl(old_url, settings), new or "not published (published: false)", rel))
+    new = with_baseurl(old_url, settings) + " (same URL)" if meta.get("published") is not False else ""
+    plan.urls.append(OldUrl(with_baseurl(old_url, settings), new or "not published (published: false)", rel))
 
 
 def _post_date(meta: Mapping[str, Any], split: tuple[str, str] | None) -> datetime | None:
@@ -265,7 +271,7 @@ def _plan_draft(path: Path, rel: str, plan: ImportPlan) -> None:
     day = _post_date(meta, None) or datetime.fromtimestamp(path.stat().st_mtime, UTC)
     name = path.name if split_post_name(path.stem) else f"{day:%Y-%m-%d}-{path.name}"
     target = f"content/blog/{name}"
-    plan.files.append(PlannedFile(target, _with_fields(text, {"draft": True}).encode("utf-8"), rel))
+    plan.files.append(PlannedFile(target, with_fields(text, {"draft": True}).encode("utf-8"), rel))
     plan.converted.append(f"{rel} -> {target} (a draft)")
 
 
@@ -309,69 +315,16 @@ def _plan_page(
         plan.needs_hand.append(f"{rel}: not imported, {reason}; sitegen's home and /blog/ list the posts")
         return
     target = f"content/{target_rel}"
-    old = _page_old_url(jekyll_url_rel or target_rel, meta, settings)
-    new = _page_new_url(target_rel, meta)
+    old = page_old_url(jekyll_url_rel or target_rel, meta, settings)
+    new = page_new_url(target_rel, meta)
     if old != new and not meta.get("permalink"):
-        text = _with_fields(text, {"redirect_from": [old]})
+        text = with_fields(text, {"redirect_from": [old]})
     plan.files.append(PlannedFile(target, text.encode("utf-8"), rel))
     plan.converted.append(f"{rel} -> {target}")
     stem = target_rel.rsplit(".", 1)[0]
     pages.append(stem)
     shown = new if old == new else f"{new} (redirect from the old URL)"
-    plan.urls.append(OldUrl(_with_baseurl(old, settings), _with_baseurl(shown, settings), rel))
-
-
-def _page_old_url(rel: str, meta: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
-    """A Jekyll page's URL: its permalink, else its path (.html, or / for index; pretty style drops .html)."""
-    permalink = meta.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        return "/" + permalink.strip().lstrip("/")
-    stem = rel.rsplit(".", 1)[0]
-    if stem == "index" or stem.endswith("/index"):
-        return "/" + stem.removesuffix("index")
-    pretty = str(settings.get("permalink", "")).strip() == "pretty"
-    return f"/{stem}/" if pretty else f"/{stem}.html"
-
-
-def _page_new_url(rel: str, meta: Mapping[str, Any]) -> str:
-    permalink = meta.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        return "/" + permalink.strip().lstrip("/")
-    stem = rel.rsplit(".", 1)[0]
-    if stem == "index" or stem.endswith("/index"):
-        return "/" + stem.removesuffix("index")
-    return f"/{stem}/"
-
-
-def _with_baseurl(url: str, settings: Mapping[str, Any]) -> str:
-    base = str(settings.get("baseurl") or "").rstrip("/")
-    return f"{base}{url}" if base else url
-
-
-def _with_fields(text: str, fields: Mapping[str, Any], *, replace: bool = False) -> str:
-    """Add fields to a file's front matter (or replace them); a field already there is kept unless `replace`."""
-    yaml_text, body, _ = split_front_matter(text)
-    lines = [] if yaml_text is None else yaml_text.splitlines()
-    present = {line.split(":", 1)[0].strip() for line in lines if line and not line[0].isspace() and ":" in line}
-    for key, value in fields.items():
-        if key in present and not replace:
-            continue
-        if key in present:
-            lines = _without_key(lines, key)
-        dumped = yaml.safe_dump({key: value}, allow_unicode=True, default_flow_style=True, width=1000).strip()
-        lines.append(dumped.removeprefix("{").removesuffix("}"))
-    return "---\n" + "\n".join(lines) + "\n---\n" + body
-
-
-def _without_key(lines: list[str], key: str) -> list[str]:
-    kept: list[str] = []
-    skipping = False
-    for line in lines:
-        if line and not line[0].isspace():
-            skipping = line.split(":", 1)[0].strip() == key
-        if not skipping:
-            kept.append(line)
-    return kept
+    plan.urls.append(OldUrl(with_baseurl(old, settings), with_baseurl(shown, settings), rel))
 
 
 def _plan_includes(src: Path, plan: ImportPlan) -> None:
@@ -414,49 +367,3 @@ def _plan_plugins(settings: Mapping[str, Any], plan: ImportPlan) -> None:
         else:
             plan.needs_hand.append(f"plugin {plugin}: no sitegen equivalent; check the pages that use it")
     plan.needs_hand.append("_layouts/ and _sass/: sitegen's templates and stylesheet replace the theme's")
-
-
-def _pyproject(settings: Mapping[str, Any], style: str, pages: list[str], feeds: list[str]) -> str:
-    """Write [tool.sitegen] from _config.yml."""
-    author = settings.get("author")
-    if isinstance(author, dict):
-        author = author.get("name")
-    url = str(settings.get("url") or "https://example.org").rstrip("/")
-    base = str(settings.get("baseurl") or "").strip("/")
-    menu = [page for page in ("about",) if page in pages] + ["blog"]
-    title = str(settings.get("title") or "My site")
-    values: dict[str, Any] = {
-        "title": title,
-        "author": str(author or settings.get("title") or "Me"),
-        "description": " ".join(str(settings.get("description") or settings.get("tagline") or title).split()),
-        "base_url": f"{url}/{base}/" if base else f"{url}/",
-        "menu": menu,
-        "liquid": True,
-        "permalink": style,
-    }
-    if isinstance(settings.get("paginate"), int) and settings["paginate"] > 0:
-        values["posts_per_page"] = settings["paginate"]
-    if isinstance(settings.get("timezone"), str) and settings["timezone"]:
-        values["timezone"] = settings["timezone"]
-    if feeds:
-        values["feed_aliases"] = feeds
-    lines = ["# Imported from a Jekyll site's _config.yml (kept beside this file for Liquid's site.*).", "[tool.sitegen]"]
-    lines += [f"{key} = {_toml(value)}" for key, value in values.items()]
-    return "\n".join(lines) + "\n"
-
-
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(item) for item in value) + "]"
-    import json
-
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def dest_of_url(url: str) -> str:
-    """Return the output file an old URL is answered by."""
-    return dest_for_permalink(url)
