@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.engine.plan import TEMPLATE_KINDS, Job
-from sitegen.engine.record import BuildRecord, lock_path, save_record
+from sitegen.engine.record import BuildRecord, digest, lock_path, save_record
 from sitegen.engine.stale import (
     fingerprint,
     inputs_digest,
@@ -108,7 +109,9 @@ def _build_changed(
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
     from sitegen.engine.deps import TemplateDigests
     from sitegen.engine.plan import plan_site
-    from sitegen.engine.render import make_contexts, make_environment, render_job
+    from sitegen.engine.render import make_contexts, make_environment
+    from sitegen.engine.templates import template_label
+    from sitegen.engine.workers import render_all
     from sitegen.jekyll.redirects import plan_redirects
     from sitegen.markup.highlight import CSS_DEST
     from sitegen.publish.feeds import feed_dests
@@ -122,12 +125,13 @@ def _build_changed(
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
     contexts = make_contexts(site, config, locales, env, generated)
-    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, config.templates_dir))
+    labels = functools.partial(template_label, config=config)
+    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels))
     # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
     redirects, redirect_warnings = plan_redirects(site, config, planned)
     planned = (*planned, *redirects)
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
-    made = {job.dest: render_job(job, contexts) for job in stale if job.kind != "search"}
+    made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
     made_warnings = dict.fromkeys(w for result in made.values() for w in result.warnings)
     warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings)
     _stop_on_strict(config, warnings)
@@ -135,7 +139,7 @@ def _build_changed(
     new_record = _new_record(inputs, planned, made, record, site, warnings)
     index = any(job.kind == "search" for job in stale)
     outputs = [result.output for result in made.values()]
-    written = _write(out, outputs, planned, record, new_record.build_id, index)
+    written = _write(out, outputs, planned, record, new_record.build_id, index, search_stamp(config, out))
     save_record(config.cache_path, out, new_record)
     return BuildReport(
         written=written,
@@ -155,7 +159,7 @@ def load_site(
     config: Config, jobs: int | None = None, memo: DocumentMemo | None = None
 ) -> tuple[Locales, tuple[Document, ...], Site]:
     """Run the stages up to the index: locales, discover, read, resolve and index."""
-    from sitegen.engine.render import available_layouts
+    from sitegen.engine.templates import available_layouts
     from sitegen.readers import READABLE_SUFFIXES
     from sitegen.settings.locales import load_locales
     from sitegen.site.discover import discover_sources
@@ -243,7 +247,9 @@ def _new_record(
     return BuildRecord(inputs, fingerprints, republish, tuple(warnings), {dest: names for dest, names in reads.items() if names})
 
 
-def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool) -> int:
+def _write(
+    out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool, stamp: Path
+) -> int:
     """Put the new tree in place in one step; return how many files were written or removed.
 
     With a trusted record only the changed files are written and the files no
@@ -265,9 +271,14 @@ def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record:
         staging.write(changed, {job.dest: job.source for job in planned})
         staging.remove(gone)
         if index:
-            index_site(staging.path)
+            index_site(staging.path, stamp)
         staging.commit(build_id)
     return len(changed) + len(gone)
+
+
+def search_stamp(config: Config, out: Path) -> Path:
+    """Return where the fingerprint of the pages in the output folder's search index is kept."""
+    return config.cache_path / f"search-{digest(str(out))[:16]}.txt"
 
 
 def _count_pages(fingerprints: Mapping[str, str]) -> int:
@@ -278,7 +289,7 @@ def _check_default_locale(config: Config, locales: Locales) -> None:
     if config.default_locale and config.default_locale != locales.default:
         raise SitegenError(
             f"default_locale '{config.default_locale}' differs from locales.yaml's default '{locales.default}'",
-            "pyproject.toml",
+            config.settings_file,
         )
 
 
