@@ -15,7 +15,7 @@ from sitegen.jekyll.importer import ImportReport, import_jekyll
 from sitegen.jekyll.locales import convert_locales
 from sitegen.jekyll.permalink import dest_for_permalink
 from sitegen.publish.check import check_site
-from tests.conftest import CORPUS, REPO, build_root, parse_page, site_config
+from tests.conftest import CORPUS, build_root, parse_page, site_config
 
 FIXTURE = Path(__file__).parent / "sites" / "jekyll-blog"
 TEXT_THEME = CORPUS / "kitian616+jekyll-TeXt-theme"
@@ -34,10 +34,8 @@ OLD_URLS = (
 
 
 def import_and_build(src: Path, dest: Path, **overrides: object) -> ImportReport:
-    """Import a Jekyll site, give it sitegen's templates and stylesheet, and build it."""
+    """Import a Jekyll site and build it on the packaged theme."""
     report = import_jekyll(src, dest)
-    shutil.copytree(REPO / "templates", dest / "templates", dirs_exist_ok=True)
-    shutil.copytree(REPO / "static", dest / "static", dirs_exist_ok=True)
     build_root(dest, **overrides)
     return report
 
@@ -162,8 +160,6 @@ def test_text_about_page_shows_its_title_in_every_locale(tmp_path: Path) -> None
     assert len(data["locales"]) == 21
     data["build"] = ["en", "fr-CA", "zh-TW", "ko-KR", "zh-SG"]
     locales_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    shutil.copytree(REPO / "templates", dest / "templates", dirs_exist_ok=True)
-    shutil.copytree(REPO / "static", dest / "static", dirs_exist_ok=True)
     build_root(dest)
     titles = {code: parse_page(dest / "_site" / prefix / "about/index.html").title.split(" · ")[0]
               for code, prefix in (("en", ""), ("fr-CA", "fr-ca"), ("zh-TW", "zh-tw"), ("ko-KR", "ko-kr"), ("zh-SG", "zh-sg"))}
