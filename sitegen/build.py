@@ -113,6 +113,7 @@ def _build_changed(
     from sitegen.engine.render import make_contexts, make_environment
     from sitegen.engine.templates import template_label
     from sitegen.engine.workers import render_all
+    from sitegen.jekyll.redirects import plan_redirects
     from sitegen.markup.highlight import CSS_DEST
     from sitegen.publish.feeds import feed_dests
     from sitegen.site.links import resolve_site_links
@@ -127,9 +128,13 @@ def _build_changed(
     contexts = make_contexts(site, config, locales, env, generated)
     labels = functools.partial(template_label, config=config)
     planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels))
+    # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
+    redirects, redirect_warnings = plan_redirects(site, config, planned)
+    planned = (*planned, *redirects)
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
     made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
-    warnings = (*site.warnings, *link_warnings, *dict.fromkeys(w for result in made.values() for w in result.warnings))
+    made_warnings = dict.fromkeys(w for result in made.values() for w in result.warnings)
+    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings)
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
     new_record = _new_record(inputs, planned, made, record, site, warnings)
@@ -181,13 +186,15 @@ def read_documents(
     Files the memo holds unchanged are not read again; files whose conversion
     is not cached are read on every core when there are enough of them.
     """
+    from sitegen.jekyll.frontmatter import is_liquid
     from sitegen.readers import is_cheap_to_read
 
     contents = {source.rel: source.path.read_bytes() for source in sources} if memo else {}
     results: dict[str, Document | SitegenError] = {}
     for source in sources:
         remembered = memo.get(source, contents[source.rel]) if memo else None
-        if remembered is not None:
+        # A Liquid page also depends on its includes, data and the other posts: read it again.
+        if remembered is not None and not is_liquid(remembered.meta, config):
             results[source.rel] = remembered
     pending = [source for source in sources if source.rel not in results]
     slow = [source for source in pending if not is_cheap_to_read(source, config)]

@@ -222,7 +222,8 @@ class SiteContext:
     def _source_links(self, page: Page) -> list[tuple[str, str]]:
         """Resolve the links a reader made (notebook download, Colab, Binder): (UI string key, URL)."""
         links = sorted(page.document.extra_links.items())
-        return [(key, page.url + quote(href[len(ATTACHMENT) :]) if href.startswith(ATTACHMENT) else href) for key, href in links]
+        folder = page.url.rpartition("/")[0] + "/"  # a page at /x/ or, with a permalink, at /x/y.html
+        return [(key, folder + quote(href[len(ATTACHMENT) :]) if href.startswith(ATTACHMENT) else href) for key, href in links]
 
     def _template_body(self, page: Page, reads: _Reads) -> str:
         try:

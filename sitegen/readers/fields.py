@@ -81,6 +81,15 @@ FIELDS: Mapping[str, FieldType] = {
     "execute": FLAG,  # notebooks: run before converting
     "allow_errors": FLAG,  # notebooks: a cell error does not stop the run
     "params": ANYTHING,  # the site's own values, never checked
+    # Jekyll's fields (sitegen/jekyll/): URLs, redirects, publishing, language, Liquid.
+    "permalink": TEXT,
+    "redirect_from": WORDS,
+    "aliases": WORDS,
+    "category": SCALAR,
+    "published": FLAG,
+    "lang": TEXT,
+    "excerpt_separator": TEXT,
+    "liquid": FLAG,
 }
 
 # A map whose keys all look like this holds one value per locale.

@@ -63,6 +63,10 @@ class Config:
     font_mono: str = ""
     social: tuple[tuple[str, str], ...] = ()  # (label, URL) in the order of the settings table
     extra_fields: tuple[str, ...] = ()  # front-matter fields of the site's own, besides the known ones
+    liquid: bool = False  # render Liquid in Markdown and HTML content before Markdown (Jekyll sites)
+    permalink: str = ""  # posts' URL pattern, Jekyll style ("pretty", "/:year/:month/:title/"); "" = /blog/<slug>/
+    layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
+    feed_aliases: tuple[str, ...] = ()  # more paths that serve the Atom feed (a Jekyll site's old "atom.xml")
     content_dir: str = "content"
     templates_dir: str = "templates"
     static_dir: str = "static"
