@@ -215,6 +215,8 @@ class SiteContext:
             "source_links": self._source_links(page),
             "newer": newer,
             "older": older,
+            "related": self._related(page)[0],
+            "series": self._related(page)[1],
         }
         made = self.render(f"{page.layout}.html", page.dest, extra, page, reads)
         return Made(made.output, problems, made.reads)
@@ -301,6 +303,8 @@ class SiteContext:
             "asset": lambda target: self.link(target, ""),
             "absolute": lambda url: absolute_url(url, self.config.base_url),
             "page": page,
+            "data": self.data,
+            "by_year": by_year,
         }
 
     def site_info(self) -> dict[str, Any]:

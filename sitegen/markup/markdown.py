@@ -23,6 +23,7 @@ from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
 from sitegen.markup.kramdown import KramdownExtension, remove_extensions
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, render_math, restore_math
+from sitegen.markup.citations import CitationExtension
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
 
@@ -62,6 +63,7 @@ def _extensions(style: str) -> tuple[list[str | Extension], dict[str, dict[str, 
         "pymdownx.highlight",
         KramdownExtension(),
         FootnoteExtension(),
+        CitationExtension(),
     ]
     configs: dict[str, dict[str, object]] = {
         "toc": {"slugify": _anchor, "toc_depth": "1-4"},
@@ -84,7 +86,7 @@ def _converter(style: str) -> markdown.Markdown:
 
 def markdown_cache_key(text: str, style: str) -> str:
     """Return the cache key of rendered Markdown: the text, the options and the versions."""
-    return cache_key("markdown", _versions(), style, text)
+    return cache_key("markdown", _versions(), "citations-1", style, text)
 
 
 def render_markdown_cached(text: str, style: str, cache: Cache) -> RenderedMarkdown:

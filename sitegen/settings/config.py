@@ -67,7 +67,9 @@ class Config:
     permalink: str = ""  # posts' URL pattern, Jekyll style ("pretty", "/:year/:month/:title/"); "" = /blog/<slug>/
     layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
     feed_aliases: tuple[str, ...] = ()  # more paths that serve the Atom feed (a Jekyll site's old "atom.xml")
+    citation_style: str = "apa"  # a bundled CSL style (apa, ieee) or a .csl file in the site
     content_dir: str = "content"
+    data_dir: str = "data"  # data files: data.<name> in templates
     templates_dir: str = "templates"
     static_dir: str = "static"
     output_dir: str = "_site"
