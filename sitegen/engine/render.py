@@ -305,6 +305,7 @@ class SiteContext:
             "page": page,
             "data": self.data,
             "by_year": by_year,
+            "scholarly_articles": lambda items: scholarly_articles(items, self.config.base_url),
         }
 
     def site_info(self) -> dict[str, Any]:

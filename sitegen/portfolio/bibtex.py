@@ -92,7 +92,7 @@ def parse_bibtex(text: str, rel: str) -> tuple[Publication, ...]:
         raise ContentError(f"invalid BibTeX: {exc}", rel) from None
     entries = []
     for key, entry in database.entries.items():
-        line, source = spans[key.lower()]
+        line, source = spans.get(key.lower(), (1, ""))  # a key pybtex reads differently from the scan
         entries.append(_publication(key, entry, source, rel, line))
     return tuple(entries)
 
@@ -211,10 +211,8 @@ def to_csl(publication: Publication) -> dict[str, Any]:
              "book": "book", "phdthesis": "thesis", "mastersthesis": "thesis", "techreport": "report",
              "incollection": "chapter", "misc": "article"}
     item: dict[str, Any] = {"id": publication.key, "type": kinds.get(publication.type, "article"), "title": publication.title}
-    names = [{"family": a.family, "given": a.given} for a in publication.authors if not a.others]
-    if any(a.others for a in publication.authors):
-        names.append({"literal": "others"})
-    item["author"] = names
+    # `and others` has no CSL equivalent: the style shortens long author lists itself.
+    item["author"] = [{"family": a.family, "given": a.given} for a in publication.authors if not a.others]
     if publication.year:
         item["issued"] = {"date-parts": [[publication.year, *([publication.month] if publication.month else [])]]}
     if publication.venue:

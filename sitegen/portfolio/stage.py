@@ -157,7 +157,7 @@ def projects(
         if not isinstance(project, dict) or not project.get("title"):
             problems.append(Problem("a project needs a 'title'", file.rel, line))
             continue
-        slug = slugify(str(project.get("slug") or project["title"]))
+        slug = slugify(str(project.get("slug") or _first_value(raw.get("title"))))
         links = []
         for kind, target in dict(project.get("links") or {}).items():
             url = urls(str(target)) if kind in PROJECT_PAGE_LINKS else str(target)
@@ -166,7 +166,9 @@ def projects(
                 problems.append(Problem(f"project '{slug}' links {kind} '{target}', which is not a page of the site", file.rel, where))
                 continue
             links.append((kind, url))
-        result.append({**project, "slug": slug, "links": links, "url": project_url(slug) if project.get("body") else ""})
+        defaults = {"summary": "", "image": "", "image_alt": "", "tags": [], "featured": False}
+        url = project_url(slug) if project.get("body") else ""
+        result.append({**defaults, **project, "slug": slug, "links": links, "url": url})
     if problems:
         raise SitegenError.collect(problems)
     return result
@@ -207,3 +209,31 @@ def by_year(publications: Sequence[Publication]) -> list[tuple[int | None, list[
 
 def _stamp(page: Page) -> float:
     return page.date.timestamp() if page.date else 0.0
+
+
+def scholarly_articles(publications: Sequence[Publication], site_url: str) -> dict[str, Any]:
+    """Describe publications as schema.org `ScholarlyArticle`s, for a JSON-LD script."""
+    graph = []
+    for publication in publications:
+        article: dict[str, Any] = {
+            "@type": "ScholarlyArticle",
+            "@id": f"{site_url}#{publication.key}",
+            "headline": publication.title,
+            "author": [{"@type": "Person", "name": a.full} for a in publication.authors if not a.others],
+        }
+        if publication.year:
+            article["datePublished"] = f"{publication.year}-{publication.month:02d}" if publication.month else str(publication.year)
+        if publication.venue:
+            article["isPartOf"] = {"@type": "CreativeWork", "name": publication.venue}
+        links = dict(publication.links)
+        if "doi" in links:
+            article["sameAs"] = links["doi"]
+        if publication.abstract:
+            article["abstract"] = publication.abstract
+        graph.append(article)
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def _first_value(value: Any) -> Any:
+    """The first value of a per-locale map (a project's slug is the same in every locale)."""
+    return next(iter(value.values()), "") if isinstance(value, Mapping) else value
