@@ -247,7 +247,7 @@ def test_example_publications_are_grouped_by_year_newest_first(built_example: Pa
     assert years == ["year-2026", "year-2025", "year-2024", "year-2023", "year-2022", "year-2021", "year-2019"]
     html = (built_example / "publications/index.html").read_text(encoding="utf-8")
     assert html.count('<strong class="owner">Mira Okafor</strong>') == 10
-    graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))  # type: ignore[union-attr]
+    graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1))  # type: ignore[union-attr]
     assert len(graph["@graph"]) == 10 and {item["@type"] for item in graph["@graph"]} == {"ScholarlyArticle"}
 
 
