@@ -261,3 +261,41 @@ def test_example_pages_come_from_data_in_every_locale(built_example: Path) -> No
     home = parse_page(built_example / "index.html")
     assert [h["id"] for h in home.find_all("h2")] == ["news-heading", "featured-heading", "recent-heading"]
     assert all(svg.get("aria-hidden") == "true" for svg in home.find_all("svg"))
+
+
+def notebook_json(*cells: tuple[str, str]) -> str:
+    made = [
+        {"cell_type": kind, "metadata": {}, "source": text, **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+        for kind, text in cells
+    ]
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}, "language_info": {"name": "python"}}
+    return json.dumps({"cells": made, "metadata": meta, "nbformat": 4, "nbformat_minor": 5})
+
+
+def test_notebook_markdown_cells_cite_and_code_cells_do_not(make_site: MakeSite) -> None:
+    notebook = notebook_json(("markdown", "# Cited\n\nAs in [@muller2024]."), ("code", "x = '[@muller2024]'  # @undated"))
+    root = cite_site(make_site, "apa", POST)
+    (root / "content/blog/2024-06-01-cited.ipynb").write_text(notebook, encoding="utf-8")
+    build_root(root)
+    html = (root / "_site/blog/cited/index.html").read_text(encoding="utf-8")
+    assert '<a href="#ref-muller2024" role="doc-biblioref">(Müller &amp; Okafor, 2024)</a>' in html
+    assert html.count('<li id="ref-') == 1 and "[@muller2024]" in html  # the code cell keeps its text
+
+
+def test_a_page_bibliography_adds_keys_and_a_summary_shows_formatted_citations(make_site: MakeSite) -> None:
+    extra = "@book{local, title = {Local Book}, author = {Lee, Kim}, year = 2020}\n"
+    post = "---\ntitle: Local\nbibliography: refs.bib\n---\nIntro [@local].\n\n<!--more-->\n\nMore [@muller2024].\n"
+    root = cite_site(make_site, "apa", post)
+    (root / "content/blog/refs.bib").write_text(extra, encoding="utf-8")
+    build_root(root)
+    text = prose(root)
+    assert '<li id="ref-local">Lee, K. (2020). <i>Local Book</i>.' in text
+    listing = (root / "_site/blog/index.html").read_text(encoding="utf-8")
+    assert '<p>Intro <cite class="citation">(Lee, 2020)</cite>.</p>' in listing and "[@local]" not in listing
+
+
+def test_a_missing_page_bibliography_names_the_field(make_site: MakeSite) -> None:
+    root = cite_site(make_site, "apa", "---\ntitle: Local\nbibliography: gone.bib\n---\nIntro [@local].\n")
+    with pytest.raises(SitegenError) as caught:
+        build_root(root)
+    assert caught.value.format() == "content/blog/2024-05-01-cites.md:3: error: bibliography 'gone.bib' not found next to the page"

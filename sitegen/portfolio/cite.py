@@ -81,17 +81,27 @@ def cite_page(page: Page, entries: Mapping[str, Publication], style: CitationSty
         return f'<cite class="citation" id="cite-{number}"><a href="#ref-{items[0].key}" role="doc-biblioref">{text}</a></cite>'
 
     new_body = PLACEHOLDER.sub(substitute, body) + _reference_list(references, backrefs, locale)
-    summary = PLACEHOLDER.sub(lambda m: _plain(m, entries, formatted), page.summary) if page.summary else ""
-    return replace(page, document=replace(page.document, body=new_body), summary=summary)
+    return replace(page, document=replace(page.document, body=new_body), summary=_cite_summary(page.summary, entries, formatted))
 
 
 def _unmark(text: str) -> str:
     return PLACEHOLDER.sub(lambda m: m.group(3), text)
 
 
-def _plain(match: re.Match[str], entries: Mapping[str, Publication], formatted: Sequence[str]) -> str:
-    """A citation in a listing's summary: its text, without links (the list is on the post)."""
-    return match.group(3)
+def _cite_summary(summary: str, entries: Mapping[str, Publication], formatted: Sequence[str]) -> str:
+    """Format the citations of a listing's summary, without links (the reference list is on the post).
+
+    The summary is the start of the body, so its citations are the body's first ones, in order.
+    """
+    numbers = iter(range(len(formatted)))
+
+    def substitute(match: re.Match[str]) -> str:
+        items = decode_items(html.unescape(match.group(1)))
+        if not all(item.key in entries for item in items):
+            return match.group(3)
+        return f'<cite class="citation">{formatted[next(numbers)]}</cite>'
+
+    return PLACEHOLDER.sub(substitute, summary)
 
 
 def _format(
