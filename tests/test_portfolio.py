@@ -299,3 +299,9 @@ def test_a_missing_page_bibliography_names_the_field(make_site: MakeSite) -> Non
     with pytest.raises(SitegenError) as caught:
         build_root(root)
     assert caught.value.format() == "content/blog/2024-05-01-cites.md:3: error: bibliography 'gone.bib' not found next to the page"
+
+
+def test_example_post_cites_three_papers(built_example: Path) -> None:
+    html = (built_example / "blog/three-papers-on-cheap-attention/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<li id="ref-([\w-]+)">', html) == ["adeyemi2023linear", "lindqvist2025state", "okafor2026banded"]
+    assert html.count('role="doc-biblioref"') == 4 and "<code>x @ w</code>" in html
