@@ -115,17 +115,21 @@ def _build_changed(
     from sitegen.engine.workers import render_all
     from sitegen.jekyll.redirects import plan_redirects
     from sitegen.markup.highlight import CSS_DEST
+    from sitegen.portfolio.stage import cite_site, load_portfolio
     from sitegen.publish.feeds import feed_dests
     from sitegen.site.links import resolve_site_links
 
     # Read everything and index the site before anything is written.
     locales, documents, site = load_site(config, jobs, memo)
+    portfolio = load_portfolio(config)
     # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
     site, link_warnings = resolve_site_links(site, config, locales, generated)
+    # Format citations against the site's bibliography, per locale.
+    site = cite_site(site, portfolio, config, locales)
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
-    contexts = make_contexts(site, config, locales, env, generated)
+    contexts = make_contexts(site, config, locales, env, generated, portfolio)
     labels = functools.partial(template_label, config=config)
     planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels))
     # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.

@@ -43,6 +43,7 @@ def input_locations(config: Config) -> tuple[InputLocation, ...]:
     """Return every file and folder a build of this site reads, the packaged theme's included."""
     files = [*((name, "config") for name in SETTINGS_FILES), (LOCALES_FILE, "config"), (JEKYLL_CONFIG, "content")]
     folders = [(config.templates_dir, "template"), (config.static_dir, "static"), (config.content_dir, "content")]
+    folders += [(config.data_dir, "content")]  # data files: content that templates read as data.<name>
     folders += [(folder, "content") for folder in JEKYLL_FOLDERS]
     own = (
         *(InputLocation(config.root / rel, rel, kind, False) for rel, kind in files),

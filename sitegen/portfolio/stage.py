@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -32,6 +32,35 @@ class Portfolio:
     @property
     def entries(self) -> dict[str, Publication]:
         return {publication.key: publication for publication in self.publications}
+
+
+class DataView(Mapping[str, Any]):
+    """`data` as one render sees it: notes each data file the templates read, as `data.<name>`.
+
+    The engine keeps these names with the output, so editing a data file
+    re-renders exactly the outputs that read it. Asking for a file that does
+    not exist, or for the list of files, notes `data` (the set of names).
+    """
+
+    def __init__(self, data: Mapping[str, Any], names: set[str]) -> None:
+        self._data = data
+        self._names = names
+
+    def __getitem__(self, key: str) -> Any:
+        self._names.add(f"data.{key}" if key in self._data else "data")
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        self._names.update(["data", *(f"data.{key}" for key in self._data)])
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._names.add("data")
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        self._names.add(f"data.{key}" if key in self._data else "data")
+        return key in self._data
 
 
 def load_portfolio(config: Config) -> Portfolio:
