@@ -11,6 +11,7 @@ errors that name the entry's line.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,9 @@ LINK_FIELDS = (
 VENUE_FIELDS = ("journal", "booktitle", "school", "institution", "publisher", "howpublished")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
 _ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]*)\s*,?")
+_OPENER = re.compile(r"[{(]")
+_STRING = re.compile(r"@\s*string\s*[{(]\s*(\w+)\s*=\s*[\"{](.*?)[\"}]\s*[})]", re.IGNORECASE)
+_MACRO_FIELD = re.compile(r"^(\s*\w+\s*=\s*)([A-Za-z_][\w-]*)(\s*,?\s*)$")
 # Custom fields that only this site uses; they are left out of the BibTeX readers copy.
 SITE_FIELDS = frozenset({"pdf", "code", "slides", "video", "award", "selected", "abbr", "preview", "arxiv"})
 
@@ -90,10 +94,11 @@ def parse_bibtex(text: str, rel: str) -> tuple[Publication, ...]:
         raise ContentError(f"invalid BibTeX: {exc.args[0] if exc.args else exc}", rel, exc.lineno) from None
     except BibliographyDataError as exc:
         raise ContentError(f"invalid BibTeX: {exc}", rel) from None
+    strings = _strings(text)
     entries = []
     for key, entry in database.entries.items():
         line, source = spans.get(key.lower(), (1, ""))  # a key pybtex reads differently from the scan
-        entries.append(_publication(key, entry, source, rel, line))
+        entries.append(_publication(key, entry, _reader_copy(source, strings), rel, line))
     return tuple(entries)
 
 
@@ -108,21 +113,23 @@ def _entry_spans(text: str, rel: str) -> dict[str, tuple[int, str]]:
         key = match.group(2)
         if key.lower() in spans:
             raise ContentError(f"BibTeX key '{key}' is used twice (first at line {spans[key.lower()][0]})", rel, line)
-        spans[key.lower()] = (line, _cut_entry(text, match.end() - 1))
+        spans[key.lower()] = (line, _cut_entry(text, match.start()))
     return spans
 
 
-def _cut_entry(text: str, start: int) -> str:
-    """Return the entry from its `@` to its closing brace."""
-    opening = text.rfind("@", 0, start + 1)
+def _cut_entry(text: str, at: int) -> str:
+    """Return the entry that starts at `at` (its `@`) up to the brace or parenthesis that closes it."""
+    found = _OPENER.search(text, at)
+    if found is None:
+        return text[at:]
+    opener = found.group(0)
+    closer = "}" if opener == "{" else ")"
     depth = 0
-    for index in range(text.index("{", opening) if "{" in text[opening:start + 2] else start, len(text)):
-        char = text[index]
-        depth += char in "{("
-        depth -= char in "})"
+    for index in range(found.start(), len(text)):
+        depth += (text[index] == opener) - (text[index] == closer)
         if depth == 0:
-            return text[opening : index + 1]
-    return text[opening:]
+            return text[at : index + 1]
+    return text[at:]
 
 
 def _publication(key: str, entry: Any, source: str, rel: str, line: int) -> Publication:
@@ -145,7 +152,7 @@ def _publication(key: str, entry: Any, source: str, rel: str, line: int) -> Publ
         selected=fields.get("selected", "").lower() in ("true", "yes", "1"),
         abbr=fields.get("abbr", ""),
         abstract=fields.get("abstract", ""),
-        bibtex=_reader_copy(source),
+        bibtex=source,
         rel=rel,
         line=line,
         fields=tuple(sorted(fields.items())),
@@ -199,10 +206,28 @@ def _links(fields: dict[str, str]) -> tuple[tuple[str, str], ...]:
     return tuple(links.items())
 
 
-def _reader_copy(source: str) -> str:
-    """Return the entry without the site's own fields (pdf, code, selected…), for readers to copy."""
-    kept = [line for line in source.splitlines() if line.strip().split("=")[0].strip().lower() not in SITE_FIELDS]
+def _reader_copy(source: str, strings: Mapping[str, str]) -> str:
+    """Return the entry as readers copy it: without the site's own fields, @string abbreviations spelled out."""
+    kept: list[str] = []
+    skipping = 0  # open braces of a dropped field that spans lines
+    for line in source.splitlines():
+        if skipping:
+            skipping += line.count("{") - line.count("}")
+            continue
+        name = line.split("=", 1)[0].strip().lower() if "=" in line else ""
+        if name in SITE_FIELDS:
+            skipping = max(0, line.count("{") - line.count("}"))
+            continue
+        macro = _MACRO_FIELD.match(line)
+        if macro and macro.group(2).lower() in strings:
+            line = f"{macro.group(1)}{{{strings[macro.group(2).lower()]}}}{macro.group(3)}"
+        kept.append(line)
     return "\n".join(kept)
+
+
+def _strings(text: str) -> dict[str, str]:
+    """Return the file's @string abbreviations (lower-case name -> text)."""
+    return {m.group(1).lower(): m.group(2) for m in _STRING.finditer(text)}
 
 
 def to_csl(publication: Publication) -> dict[str, Any]:
