@@ -52,5 +52,5 @@ def test_malformed_bibtex_names_the_line(text: str, message: str) -> None:
 
 def test_the_copied_bibtex_spells_out_abbreviations_and_drops_site_fields() -> None:
     entry = parse_bibtex(BIB + "@misc{long,\n  title = {T},\n  author = {A, B},\n  code = {x\n    y},\n  year = 2020,\n}\n", "data/p.bib")
-    assert entry[0].bibtex.splitlines()[4] == '  booktitle = {Conference on Things},'
+    assert entry[0].bibtex.splitlines()[3] == '  booktitle = {Conference on Things},'
     assert entry[2].bibtex == "@misc{long,\n  title = {T},\n  author = {A, B},\n  year = 2020,\n}"
