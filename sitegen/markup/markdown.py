@@ -19,11 +19,11 @@ from markdown import Extension
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
+from sitegen.markup.citations import CitationExtension
 from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
 from sitegen.markup.kramdown import KramdownExtension, remove_extensions
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, render_math, restore_math
-from sitegen.markup.citations import CitationExtension
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
 

@@ -80,6 +80,8 @@ FIELDS: Mapping[str, FieldType] = {
     "links": LINKS,
     "execute": FLAG,  # notebooks: run before converting
     "allow_errors": FLAG,  # notebooks: a cell error does not stop the run
+    "series": TEXT,  # posts of one series show a box listing every part
+    "bibliography": TEXT,  # a .bib next to the page, for its citations besides data/*.bib
     "params": ANYTHING,  # the site's own values, never checked
     # Jekyll's fields (sitegen/jekyll/): URLs, redirects, publishing, language, Liquid.
     "permalink": TEXT,
