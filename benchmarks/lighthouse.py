@@ -78,7 +78,7 @@ def _hrefs(path: Path) -> list[str]:
 def find_pages(out: Path) -> dict[str, str]:
     """Return the dest of each page type; a notebook post is one that links its .ipynb."""
     posts = sorted(
-        p.relative_to(out).as_posix() for p in (out / "blog").glob("*/index.html") if p.parent.name not in {"tags", "page"}
+        p.relative_to(out).as_posix() for p in (out / "blog").glob("*/index.html") if p.parent.name not in {"tags", "page", "archive"}
     )
     notebooks = [dest for dest in posts if any(h.split("?")[0].endswith(".ipynb") for h in _hrefs(out / dest))]
     notebooks.sort(key=lambda dest: "<img" not in (out / dest).read_text(encoding="utf-8"))  # one with plots first

@@ -59,6 +59,10 @@ def test_an_edited_post_rebuilds_its_page_and_its_listings_only(make_site: MakeS
         "blog/tags/numpy/index.html",
         "blog/tags/numpy/page/2/index.html",
         "index.html",  # the home page reads `posts`
+        "blog/post-1/index.html",  # posts that list it among related posts (most shared tags)
+        "blog/post-5/index.html",
+        "blog/post-7/index.html",
+        "blog/archive/index.html",  # the archive lists every post
     }
     assert report.written == 4  # its page, the blog feed and its tags' feeds: the others' bytes are the same
     (root / "content/blog/2024-01-03-post-3.md").write_text(post("Post three", "ml numpy"), encoding="utf-8")

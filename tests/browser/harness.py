@@ -89,7 +89,7 @@ def find_page_types(out: Path) -> dict[str, str]:
     posts = sorted(
         path.relative_to(out).as_posix()
         for path in (out / "blog").glob("*/index.html")
-        if path.parent.name not in {"tags", "page"}
+        if path.parent.name not in {"tags", "page", "archive"}
     )
     notebooks = [dest for dest in posts if _is_notebook_post(out / dest)]
     notebook = sorted(notebooks, key=lambda dest: not _has(out / dest, "<img"))  # one with images first
