@@ -219,7 +219,9 @@ def _read_many(sources: Sequence[Source], config: Config, workers: int) -> dict[
     if workers < 2 or len(sources) < PARALLEL_THRESHOLD:
         return {source.rel: _read_one(source, config) for source in sources}
     chunk = max(1, len(sources) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from sitegen.engine.workers import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         results = pool.map(_read_one, sources, [config] * len(sources), chunksize=chunk)
         return {source.rel: result for source, result in zip(sources, results, strict=True)}
 

@@ -13,9 +13,11 @@ run in this process.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 # Below this many stale jobs, forking costs more than it saves.
 PARALLEL_THRESHOLD = 48
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 # Jobs per task: small enough that every worker stays busy to the end, large enough to keep messages few.
 CHUNK = 16
 
@@ -53,7 +56,7 @@ def _render_forked(jobs: Sequence[Job], contexts: Mapping[str, SiteContext], cou
     # What the workers only read stays out of the collector's reach, so collecting does not copy its pages.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(count, mp_context=context, initializer=_adopt, initargs=(jobs, contexts)) as pool:
+        with ProcessPoolExecutor(count, mp_context=context, initializer=_adopt, initargs=(jobs, contexts, os.getpid())) as pool:
             return [result for chunk in pool.map(_render_chunk, chunks) for result in chunk]
     finally:
         gc.unfreeze()
@@ -64,8 +67,25 @@ def _render_forked(jobs: Sequence[Job], contexts: Mapping[str, SiteContext], cou
 _inherited: dict[str, object] = {}
 
 
-def _adopt(jobs: Sequence[Job], contexts: Mapping[str, SiteContext]) -> None:
+def _adopt(jobs: Sequence[Job], contexts: Mapping[str, SiteContext], parent: int) -> None:
+    die_with_parent(parent)
     _inherited.update(jobs=jobs, contexts=contexts)
+
+
+def die_with_parent(parent: int) -> None:
+    """Make this worker end when the build that forked it is killed (Linux).
+
+    A forked worker inherits the build's lock on the output folder and both
+    ends of its task pipe, so after `kill -9` of the build it would wait for
+    tasks forever and hold the lock, and the next build would wait for it.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return  # not Linux: nothing to do here
+    if os.getppid() != parent:  # the build died before the line above ran
+        os._exit(1)
 
 
 def _render_chunk(numbers: range) -> list[Made | SitegenError]:
