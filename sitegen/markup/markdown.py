@@ -16,7 +16,8 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
-from sitegen.markup.math import MathFailure, extract_math, render_math, restore_math, untokenize
+from sitegen.markup.math import MathFailure, extract_math, restore_math, untokenize
+from sitegen.markup.mathml import render_math
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
 
