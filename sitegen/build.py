@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from sitegen.publish.search import SEARCH_DIR, index_site
 from sitegen.settings.config import LOCALES_FILE, Config
 
 if TYPE_CHECKING:
+    from sitegen.publish.images import ImageSet
     from sitegen.readers import DocumentMemo
     from sitegen.settings.locales import Locales
 
@@ -100,12 +101,15 @@ def _build_changed(
     # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
     site, link_warnings = resolve_site_links(site, config, locales, generated)
+    # Measure raster images and make their smaller copies (cached by content hash).
+    images, image_outputs = _responsive_images(site, config)
     # Render what changed; feeds, sitemap and copied files are made every time (they are cheap).
-    plan = plan_site(site, config, locales, make_environment(config), generated)
+    plan = plan_site(site, config, locales, make_environment(config), generated, images)
     previous = record.fingerprints if record else {}
     rendered = render_jobs(plan, previous, present=lambda dest: (out / dest).is_file())
     extras = (render_pygments_css(config), *render_feeds(site, config, locales))
     extras += (*render_site_files(site, sorted(rendered.fingerprints), config, locales), *render_assets(assets))
+    extras += image_outputs
     warnings = (*site.warnings, *link_warnings, *rendered.warnings)
     _stop_on_strict(config, warnings)
     # Write: swap a complete new tree in, or update the files that changed.
@@ -128,6 +132,20 @@ def _build_changed(
         notebooks=sum(1 for d in documents if d.source.suffix == ".ipynb"),
         notebooks_cached=sum(1 for d in documents if d.from_cache is True),
     )
+
+
+def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSet], tuple[Output, ...]]:
+    """Plan the copies of every raster image and render them (from the cache when it has them)."""
+    if not config.responsive_images:
+        return {}, ()
+    from sitegen.engine.cache import Cache
+    from sitegen.publish.images import CACHE_FOLDER, measure_images, raster_files, render_variants
+
+    files = raster_files(site)
+    sets = measure_images(files)
+    outputs, encoded = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
+    log.debug("%d image copies, %d encoded", len(outputs), encoded)
+    return sets, outputs
 
 
 def load_site(

@@ -23,6 +23,7 @@ from sitegen.engine.deps import TemplateDigests, page_card, page_identity
 from sitegen.engine.record import digest
 from sitegen.errors import Problem, SitegenError, TemplateError
 from sitegen.model import LocaleSite, Output, Page, Site, Source
+from sitegen.publish.images import ImageSet, responsive_images
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locale, Locales
 from sitegen.site.links import ATTACHMENT, attachment_dest, link_table, rewrite_links
@@ -72,16 +73,22 @@ def available_layouts(config: Config) -> frozenset[str]:
 
 
 def plan_site(
-    site: Site, config: Config, locales: Locales, env: jinja2.Environment, generated: Sequence[str] = ()
+    site: Site,
+    config: Config,
+    locales: Locales,
+    env: jinja2.Environment,
+    generated: Sequence[str] = (),
+    images: Mapping[str, ImageSet] | None = None,
 ) -> tuple[Job, ...]:
     """Plan every output of every locale: pages, attachments, listings, tag pages, home and 404.
 
-    `generated` names the files other stages make (css/pygments.css, feeds), so links to them resolve.
+    `generated` names the files other stages make (css/pygments.css, feeds), so links to them resolve;
+    `images` the raster images with smaller copies, which pages offer through srcset.
     """
     templates = TemplateDigests(env, config.templates_dir)
     jobs: list[Job] = []
     for code, locale_site in site.locales.items():
-        context = SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, templates)
+        context = SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, templates, images or {})
         jobs.extend(context.plan())
     return tuple(jobs)
 
@@ -113,6 +120,7 @@ class SiteContext:
         env: jinja2.Environment,
         generated: Sequence[str],
         templates: TemplateDigests,
+        images: Mapping[str, ImageSet],
     ) -> None:
         self.site = site
         self.whole = whole
@@ -121,10 +129,13 @@ class SiteContext:
         self.locale = locale
         self.env = env
         self.templates = templates
+        self.images = images
         self.links = link_table(site, whole, config, locales, generated)
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
-        self.shared = digest(config.settings_fingerprint(), locales, self.links.addresses(), self.info, whole.translations)
+        self.shared = digest(
+            config.settings_fingerprint(), locales, self.links.addresses(), self.info, whole.translations, sorted(images.values(), key=lambda s: s.dest)
+        )
         self._card_digests: dict[int, str] = {}
         self.cards = digest(self.card_list(site.posts), [tag.slug for tag in site.tags])
 
@@ -182,6 +193,8 @@ class SiteContext:
         body = page.document.body
         if page.document.is_template:
             body, problems = rewrite_links(self._template_body(page), page, self.links)
+        if self.images:
+            body = responsive_images(body, self.images, self.config.base_path)
         newer, older = self._neighbours(page)
         extra = {
             "page": page,

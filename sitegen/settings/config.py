@@ -45,6 +45,7 @@ class Config:
     notebook_timeout: int = 600
     notebook_show_stderr: bool = False
     search: bool = False  # make a Pagefind index in <out>/pagefind/ after each build
+    responsive_images: bool = True  # smaller copies and WebP of PNG/JPEG images, offered through srcset
     content_dir: str = "content"
     templates_dir: str = "templates"
     static_dir: str = "static"
