@@ -259,11 +259,20 @@ class SiteContext:
             }
         return [(self.locales.get(code), found[code]) for code in self.locales.build if code in found]
 
+    def locale_homes(self) -> list[tuple[Locale, str]]:
+        """Return (locale, url) of the home page of every built locale, in build order."""
+        default = self.locales.default
+        return [
+            (self.locales.get(code), url_for_dest(locale_prefix(code, default) + "index.html", self.config.base_path))
+            for code in self.locales.build
+        ]
+
     def globals(self, page: Page | None, dest: str = "") -> dict[str, Any]:
         """Return what every template sees: site, locale, text and URL helpers."""
         folder = page.document.source.folder if page else ""
         return {
             "alternates": self.alternates(dest or (page.dest if page else ""), page),
+            "locale_homes": self.locale_homes(),
             "default_locale": self.locales.default_locale,
             "site": self.info,
             "locale": self.locale,
