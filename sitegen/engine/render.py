@@ -304,6 +304,14 @@ class SiteContext:
             "image": config.image,
             "search": config.search,
             "build_year": config.now.year,
+            "giscus": {
+                "repo": config.giscus_repo,
+                "repo-id": config.giscus_repo_id,
+                "category": config.giscus_category,
+                "category-id": config.giscus_category_id,
+                "mapping": config.giscus_mapping,
+                "src": config.giscus_src,
+            },
         }
 
     def _menu_title(self, item: str) -> str:

@@ -62,6 +62,8 @@ def _extensions(style: str) -> tuple[list[str], dict[str, dict[str, object]]]:
             "guess_lang": False,
             "pygments_style": style,
             "use_pygments": True,
+            "pygments_lang_class": True,
+            "linenums_style": "pymdownx-inline",
         },
         "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
     }
@@ -74,9 +76,13 @@ def _converter(style: str) -> markdown.Markdown:
     return markdown.Markdown(extensions=names, extension_configs=configs, output_format="html")
 
 
+# Raise when the HTML a text renders to changes for the same library versions (code bars, math layout).
+RENDERING = "2"
+
+
 def markdown_cache_key(text: str, style: str) -> str:
     """Return the cache key of rendered Markdown: the text, the options and the versions."""
-    return cache_key("markdown", _versions(), style, text)
+    return cache_key("markdown", _versions(), RENDERING, style, text)
 
 
 def render_markdown_cached(text: str, style: str, cache: Cache) -> RenderedMarkdown:
@@ -159,9 +165,21 @@ def _flatten(tokens: list[dict[str, object]], spans: list) -> list[Heading]:  # 
     return headings
 
 
+_CODE_BLOCK = re.compile(r'<div class="language-([\w+#.-]+) highlight"><pre>')
+
+
 def _polish(body: str) -> str:
-    """Make code blocks reachable by keyboard, since they scroll sideways (WCAG 2.1.1)."""
-    return body.replace('<div class="highlight"><pre>', '<div class="highlight"><pre tabindex="0">')
+    """Give code blocks a bar with their language (site.js adds a copy button to it).
+
+    The block takes keyboard focus, since it scrolls sideways (WCAG 2.1.1).
+    """
+
+    def bar(match: re.Match[str]) -> str:
+        language = match.group(1)
+        label = "" if language == "text" else f'<span class="code-lang">{html.escape(language)}</span>'
+        return f'<div class="highlight" data-lang="{html.escape(language)}"><div class="code-bar" data-pagefind-ignore>{label}</div><pre tabindex="0">'
+
+    return _CODE_BLOCK.sub(bar, body)
 
 
 def split_summary(body: str) -> tuple[str, str]:
