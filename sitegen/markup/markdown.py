@@ -17,7 +17,7 @@ from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
 from sitegen.markup.math import MathFailure, extract_math, restore_math, untokenize
-from sitegen.markup.mathml import render_math
+from sitegen.markup.mathml import number_equations, render_math
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
 
@@ -77,7 +77,7 @@ def _converter(style: str) -> markdown.Markdown:
 
 
 # Raise when the HTML a text renders to changes for the same library versions (code bars, math layout).
-RENDERING = "2"
+RENDERING = "3"
 
 
 def markdown_cache_key(text: str, style: str) -> str:
@@ -132,8 +132,9 @@ def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     toc = tuple(_flatten(getattr(converter, "toc_tokens", []), spans))
     rendered: list[str] = []
     failures: list[MathFailure] = []
-    for span in spans:
-        mathml, failure = render_math(span)
+    numbering = number_equations(spans)
+    for index, span in enumerate(spans):
+        mathml, failure = render_math(span, numbering, index)
         rendered.append(mathml)
         if failure:
             failures.append(failure)

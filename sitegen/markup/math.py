@@ -181,7 +181,7 @@ def restore_math(html_text: str, rendered: list[str]) -> str:
     def alone(match: re.Match[str]) -> str:
         math = rendered[int(match.group(1))]
         opening = math.partition(">")[0]
-        return math if 'display="block"' in opening or math.startswith("<pre") else match.group(0)
+        return math if 'display="block"' in opening or math.startswith(("<pre", "<div")) else match.group(0)
 
     html_text = re.sub(r"<p>zzmath(\d+)zz</p>", alone, html_text)
     return TOKEN.sub(lambda match: rendered[int(match.group(1))], html_text)

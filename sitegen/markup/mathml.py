@@ -1,50 +1,134 @@
-"""Convert TeX math to MathML: server-side, so pages need no script to show it."""
+r"""Convert TeX math to MathML: server-side, so pages need no script to show it.
+
+latex2mathml does the conversion; this module rewrites the few constructs it
+lays out in ways browsers do not show (`gather` and `multline` as line breaks
+MathML Core ignores, a one-letter `\mathrm` left italic) and adds equation
+numbers: `\tag{…}` shows its text, `\label{key}` numbers the display in page
+order, and `\eqref{key}` / `\ref{key}` become links to it.
+"""
 
 from __future__ import annotations
 
 import functools
 import html
 import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import latex2mathml.converter
 
 from sitegen.markup.math import MathFailure, MathSpan
 
+_TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
+_LABEL = re.compile(r"\\label\{([^{}]*)\}")
+_REF = re.compile(r"\\(eq)?ref\{([^{}]*)\}")
+_ONLY_REF = re.compile(r"^\s*\\(eq)?ref\{([^{}]*)\}\s*$")
 
-def render_math(span: MathSpan) -> tuple[str, MathFailure | None]:
+
+@dataclass(frozen=True, slots=True)
+class Numbering:
+    """The equation numbers of one text: the number shown beside each span, and each label's number."""
+
+    shown: Mapping[int, str] = field(default_factory=dict)  # span index -> "3" or a \tag's text
+    labels: Mapping[str, str] = field(default_factory=dict)  # label -> shown number
+
+
+def number_equations(spans: Sequence[MathSpan]) -> Numbering:
+    """Number the displays that carry a \\label or \\tag, in order; a \\tag's own text is kept."""
+    shown: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    count = 0
+    for index, span in enumerate(spans):
+        if not span.display:
+            continue
+        tag = _TAG.search(span.tex)
+        label = _LABEL.search(span.tex)
+        if tag:
+            shown[index] = tag.group(1)
+        elif label:
+            count += 1
+            shown[index] = str(count)
+        if label and index in shown:
+            labels[label.group(1)] = shown[index]
+    return Numbering(shown, labels)
+
+
+def equation_anchor(label: str) -> str:
+    """Return the id of a labelled equation: the label with only URL-safe characters, starting "eq-"."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", label).strip("-")
+    return slug if slug.startswith("eq-") else "eq-" + slug
+
+
+def render_math(span: MathSpan, numbering: Numbering | None = None, index: int = -1) -> tuple[str, MathFailure | None]:
     """Convert one expression to MathML; on failure keep the TeX visible and say why."""
+    numbering = numbering or Numbering()
+    only_ref = _ONLY_REF.match(span.tex)
+    if only_ref:
+        return _reference(only_ref.group(2), numbering, parenthesised=bool(only_ref.group(1))), None
+    tex = _REF.sub(lambda m: _reference_text(m.group(2), numbering, bool(m.group(1))), span.tex)
     try:
-        mathml = _convert(span.tex, span.display)
+        mathml = _convert(_TAG.sub("", tex), span.display)
     except Exception as exc:  # noqa: BLE001 - latex2mathml raises bare Exception subclasses of many kinds
         reason = str(exc) or type(exc).__name__
         shown = html.escape(span.source)
         tag = "pre" if span.display else "code"
         return f'<{tag} class="math-tex">{shown}</{tag}>', MathFailure(span.line, f"math could not be converted ({reason}): {span.source[:60]}")
+    mathml = _with_alttext(mathml, span.tex)
+    if index in numbering.shown:
+        label = _LABEL.search(span.tex)
+        anchor = f' id="{equation_anchor(label.group(1))}"' if label else ""
+        number = html.escape(numbering.shown[index])
+        return f'<div class="math-display numbered"{anchor}>{mathml}<span class="eq-number">({number})</span></div>', None
     return mathml, None
+
+
+def _reference(label: str, numbering: Numbering, *, parenthesised: bool) -> str:
+    number = numbering.labels.get(label)
+    if number is None:
+        return f'<span class="eqref missing">({html.escape(label)}?)</span>'
+    text = f"({number})" if parenthesised else number
+    return f'<a class="eqref" href="#{equation_anchor(label)}">{html.escape(text)}</a>'
+
+
+def _reference_text(label: str, numbering: Numbering, parenthesised: bool) -> str:
+    number = numbering.labels.get(label, "?")
+    return f"\\text{{({number})}}" if parenthesised else f"\\text{{{number}}}"
 
 
 @functools.lru_cache(maxsize=4096)
 def _convert(tex: str, display: bool) -> str:
-    """Convert TeX to MathML with its alttext; a site repeats expressions ($x$, $\\theta$) page after page."""
-    mathml = latex2mathml.converter.convert(_portable(tex), display="block" if display else "inline")
-    return _with_alttext(mathml, tex)
+    """Convert TeX to MathML; a site repeats expressions ($x$, $\\theta$) page after page."""
+    portable, centred = _portable(tex)
+    mathml = str(latex2mathml.converter.convert(portable, display="block" if display else "inline"))
+    if centred:
+        mathml = mathml.replace("<mtable>", '<mtable displaystyle="true" rowspacing="0.5em">', 1)
+    return mathml
 
 
 # latex2mathml turns `aligned` into loose `&` symbols, but lays out `split` (the same
 # alignment, one number) as a table.
 _NUMBERING = re.compile(r"\\(?:label\{[^}]*\}|nonumber\b|notag\b)")
 _ENVIRONMENT_ALIASES = {"aligned": "split", "align": "align*", "equation": "split", "equation*": "split"}
+# Rows centred one above the other: latex2mathml writes these as <mspace linebreak>, which MathML Core ignores.
+_CENTRED = ("gather", "gather*", "gathered", "multline", "multline*")
+_ROMAN_LETTER = re.compile(r"\\mathrm\{\s*([A-Za-z])\s*\}")
 
 
-def _portable(tex: str) -> str:
-    """Rewrite environments latex2mathml mishandles into ones it lays out the same way.
+def _portable(tex: str) -> tuple[str, bool]:
+    """Rewrite what latex2mathml mishandles into TeX it lays out right; say whether rows are centred.
 
-    Equation labels and numbering switches have no meaning without numbered equations, so they go.
+    Labels and numbering switches go: numbers are added beside the formula (see `render_math`).
     """
     tex = _NUMBERING.sub("", tex)
     for name, alias in _ENVIRONMENT_ALIASES.items():
         tex = tex.replace(f"\\begin{{{name}}}", f"\\begin{{{alias}}}").replace(f"\\end{{{name}}}", f"\\end{{{alias}}}")
-    return tex
+    centred = False
+    for name in _CENTRED:
+        if f"\\begin{{{name}}}" in tex:
+            centred = True
+            tex = tex.replace(f"\\begin{{{name}}}", "\\begin{array}{c}").replace(f"\\end{{{name}}}", "\\end{array}")
+    # A one-letter \mathrm (the d of dx) would stay italic: a nested group keeps it upright.
+    return _ROMAN_LETTER.sub(r"\\mathrm{{\1}}", tex), centred
 
 
 def _with_alttext(mathml: str, tex: str) -> str:
