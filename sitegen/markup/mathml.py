@@ -102,7 +102,81 @@ def _convert(tex: str, display: bool) -> str:
     mathml = str(latex2mathml.converter.convert(portable, display="block" if display else "inline"))
     if centred:
         mathml = mathml.replace("<mtable>", '<mtable displaystyle="true" rowspacing="0.5em">', 1)
+    return _alphabets(_limits(mathml)).replace("<mo>&#x0005E;</mo>", "<mo>&#x002C6;</mo>")
+
+
+# Big operators whose limits go above and below in display style (movablelimits puts them beside
+# the operator in inline math); latex2mathml writes them as scripts when inside \left…\right.
+_BIG_OPERATOR = re.compile(r"<(msub|msubsup)><mo>(&#x0220[FF];|&#x02210;|&#x02211;|&#x022C[0-3];|&#x02A0[0-4];)</mo>")
+_TAG_RE = re.compile(r"<(/?)(m[a-z]+)\b[^>]*?(/?)>")
+_UNDER = {"msub": "munder", "msubsup": "munderover"}
+
+
+def _limits(mathml: str) -> str:
+    """Write the scripts of a big operator (sum, product, union…) as limits: munder/munderover."""
+    while match := _BIG_OPERATOR.search(mathml):
+        name = match.group(1)
+        end = _closing(mathml, match.start(), name)
+        if end is None:
+            break
+        closing = f"</{name}>"
+        mathml = (
+            mathml[: match.start()] + f"<{_UNDER[name]}>" + mathml[match.start() + len(name) + 2 : end]
+            + f"</{_UNDER[name]}>" + mathml[end + len(closing) :]
+        )
     return mathml
+
+
+def _closing(mathml: str, start: int, name: str) -> int | None:
+    """Return where the element opened at `start` closes."""
+    depth = 0
+    for tag in _TAG_RE.finditer(mathml, start):
+        if tag.group(3):
+            continue  # self-closing
+        if tag.group(2) == name:
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                return tag.start()
+    return None
+
+
+# MathML Core draws mathvariant="normal" only: other alphabets must be Unicode's mathematical letters.
+_ALPHABET_STARTS = {
+    "bold": (0x1D400, 0x1D41A, 0x1D6A8, 0x1D6C2, 0x1D7CE),
+    "italic": (0x1D434, 0x1D44E, 0x1D6E2, 0x1D6FC, None),
+    "bold-italic": (0x1D468, 0x1D482, 0x1D71C, 0x1D736, None),
+    "sans-serif": (0x1D5A0, 0x1D5BA, None, None, 0x1D7E2),
+    "monospace": (0x1D670, 0x1D68A, None, None, 0x1D7F6),
+}
+_ITALIC_HOLES = {"h": "\u210E"}
+_VARIANT = re.compile(r'<(mi|mn)( mathvariant="([a-z-]+)")>([^<]*)</\1>')
+
+
+def _alphabets(mathml: str) -> str:
+    """Replace a mathvariant other than normal by the letters of that mathematical alphabet."""
+
+    def letters(match: re.Match[str]) -> str:
+        variant = match.group(3)
+        starts = _ALPHABET_STARTS.get(variant)
+        if starts is None:
+            return match.group(0)
+        text = "".join(_mathematical(char, starts, variant) for char in html.unescape(match.group(4)))
+        return f"<{match.group(1)}>{html.escape(text)}</{match.group(1)}>"
+
+    return _VARIANT.sub(letters, mathml)
+
+
+def _mathematical(char: str, starts: tuple[int | None, ...], variant: str) -> str:
+    upper, lower, greek_upper, greek_lower, digits = starts
+    code = ord(char)
+    if variant == "italic" and char in _ITALIC_HOLES:
+        return _ITALIC_HOLES[char]
+    for first, last, start in (
+        (0x41, 0x5A, upper), (0x61, 0x7A, lower), (0x391, 0x3A9, greek_upper), (0x3B1, 0x3C9, greek_lower), (0x30, 0x39, digits)
+    ):
+        if start is not None and first <= code <= last:
+            return chr(start + code - first)
+    return char
 
 
 # latex2mathml turns `aligned` into loose `&` symbols, but lays out `split` (the same
