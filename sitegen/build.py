@@ -103,6 +103,7 @@ def _build_changed(
     site, link_warnings = resolve_site_links(site, config, locales, generated)
     # Measure raster images and make their smaller copies (cached by content hash).
     images, image_outputs = _responsive_images(site, config)
+    image_outputs += _social_cards(site, config, locales)
     # Render what changed; feeds, sitemap and copied files are made every time (they are cheap).
     plan = plan_site(site, config, locales, make_environment(config), generated, images)
     previous = record.fingerprints if record else {}
@@ -146,6 +147,17 @@ def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSe
     outputs, encoded = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
     log.debug("%d image copies, %d encoded", len(outputs), encoded)
     return sets, outputs
+
+
+def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[Output, ...]:
+    """Draw a card for each post without an image: (from the cache when it was drawn before)."""
+    if not config.social_cards:
+        return ()
+    from sitegen.engine.cache import Cache
+    from sitegen.publish.cards import CACHE_FOLDER, plan_cards, render_cards
+
+    cards = plan_cards(site, config.title, lambda code, date: locales.get(code).format_date(date))
+    return render_cards(cards, Cache(config.cache_path / CACHE_FOLDER))
 
 
 def load_site(

@@ -23,6 +23,7 @@ from sitegen.engine.deps import TemplateDigests, page_card, page_identity
 from sitegen.engine.record import digest
 from sitegen.errors import Problem, SitegenError, TemplateError
 from sitegen.model import LocaleSite, Output, Page, Site, Source
+from sitegen.publish.cards import card_dest, needs_card
 from sitegen.publish.images import ImageSet, responsive_images
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locale, Locales
@@ -259,6 +260,12 @@ class SiteContext:
             }
         return [(self.locales.get(code), found[code]) for code in self.locales.build if code in found]
 
+    def card_url(self, page: Page | None) -> str:
+        """Return the URL of the generated social card of a post without an image:, or ""."""
+        if page is None or not self.config.social_cards or not needs_card(page):
+            return ""
+        return url_for_dest(card_dest(page), self.config.base_path)
+
     def locale_homes(self) -> list[tuple[Locale, str]]:
         """Return (locale, url) of the home page of every built locale, in build order."""
         default = self.locales.default
@@ -273,6 +280,7 @@ class SiteContext:
         return {
             "alternates": self.alternates(dest or (page.dest if page else ""), page),
             "locale_homes": self.locale_homes(),
+            "card_url": self.card_url(page),
             "default_locale": self.locales.default_locale,
             "site": self.info,
             "locale": self.locale,

@@ -52,7 +52,8 @@ class Config:
     giscus_category_id: str = ""
     giscus_mapping: str = "pathname"
     giscus_src: str = "https://giscus.app/client.js"
-    responsive_images: bool = True  # smaller copies and WebP of PNG/JPEG images, offered through srcset
+    responsive_images: bool = True
+    social_cards: bool = True  # a 1200x630 card per post without image:, for og:image and twitter:image  # smaller copies and WebP of PNG/JPEG images, offered through srcset
     content_dir: str = "content"
     templates_dir: str = "templates"
     static_dir: str = "static"
