@@ -1,24 +1,42 @@
-"""The build, top to bottom: config → discover → read → resolve and index → render → write."""
+"""The build, top to bottom: config → discover → read → resolve and index → links → plan → render → write."""
 
 from __future__ import annotations
 
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.engine.record import BuildRecord, inputs_fingerprint, load_record, save_record
-from sitegen.engine.write import MARKER, check_output_folder, update_tree, write_tree
+from sitegen.engine.plan import TEMPLATE_KINDS, Job
+from sitegen.engine.record import BuildRecord, lock_path, save_record
+from sitegen.engine.stale import (
+    fingerprint,
+    inputs_digest,
+    is_present,
+    is_up_to_date,
+    stale_jobs,
+    trusted_record,
+)
+from sitegen.engine.write import (
+    MARKER,
+    Staging,
+    changed_outputs,
+    check_output_folder,
+    mark_build,
+    output_lock,
+    read_build_id,
+    recover,
+)
 from sitegen.errors import Problem, SitegenError
 from sitegen.model import Document, Output, Site, Source
-from sitegen.publish.search import SEARCH_DIR, index_site
-from sitegen.settings.config import LOCALES_FILE, Config
+from sitegen.settings.config import Config
 
 if TYPE_CHECKING:
+    from sitegen.engine.render import Made
     from sitegen.publish.images import ImageSet
     from sitegen.readers import DocumentMemo
     from sitegen.settings.locales import Locales
@@ -60,22 +78,22 @@ class BuildReport:
 def build(
     config: Config, *, output: Path | None = None, jobs: int | None = None, memo: DocumentMemo | None = None
 ) -> BuildReport:
-    """Build the site into the output folder; on any error the old output stays as it was.
+    """Build the site into the output folder: it ends as the old site or the new one, never a mix.
 
     Only outputs whose inputs changed since the last build into the same folder
-    are rendered again, and only files whose bytes changed are written.
+    are rendered again (engine/stale.py), and only files whose bytes changed are written.
     """
     started = time.perf_counter()
     out = (output or config.output_path).resolve()
     check_output_folder(out, config)
-    # Nothing changed since the last build into this folder: nothing to do.
-    inputs = inputs_fingerprint(input_files(config), config.root, _run_options(config, out))
-    record = load_record(config.cache_path, out) if (out / MARKER).is_file() else None
-    if record is not None and not record.files:
-        record = None  # a record that does not list the files cannot drive an in-place update
-    if record and record.inputs == inputs and not _is_due(record, config) and not _needs_index(config, out):
-        return BuildReport(0, 0, _count_pages(record), 0, record.warnings, time.perf_counter() - started, out)
-    return _build_changed(config, out, inputs, record, jobs, memo, started)
+    with output_lock(lock_path(config.cache_path, out)):
+        # What a killed build left goes first; a record that does not name the tree on disk is not used.
+        recover(out)
+        inputs = inputs_digest(config, out)
+        record = trusted_record(config, out)
+        if record is not None and is_up_to_date(record, inputs, config, out):
+            return BuildReport(0, 0, _count_pages(record.fingerprints), 0, record.warnings, time.perf_counter() - started, out)
+        return _build_changed(config, out, inputs, record, jobs, memo, started)
 
 
 def _build_changed(
@@ -87,77 +105,76 @@ def _build_changed(
     memo: DocumentMemo | None,
     started: float,
 ) -> BuildReport:
-    """Run every stage; only outputs whose fingerprint changed are rendered and written."""
+    """Run every stage; only stale outputs are rendered, and the new tree replaces the old one in one step."""
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
-    from sitegen.engine.render import make_environment, plan_site, render_assets, render_jobs
-    from sitegen.markup.highlight import CSS_DEST, render_pygments_css
-    from sitegen.publish.feeds import feed_dests, render_feeds
-    from sitegen.publish.sitemap import render_site_files
+    from sitegen.engine.deps import TemplateDigests
+    from sitegen.engine.plan import plan_site
+    from sitegen.engine.render import make_contexts, make_environment, render_job
+    from sitegen.markup.highlight import CSS_DEST
+    from sitegen.publish.feeds import feed_dests
     from sitegen.site.links import resolve_site_links
 
     # Read everything and index the site before anything is written.
     locales, documents, site = load_site(config, jobs, memo)
-    assets = site.assets
     # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
     site, link_warnings = resolve_site_links(site, config, locales, generated)
-    # Measure raster images and make their smaller copies (cached by content hash).
-    images, image_outputs = _responsive_images(site, config)
-    image_outputs += _social_cards(site, config, locales)
-    # Render what changed; feeds, sitemap and copied files are made every time (they are cheap).
-    plan = plan_site(site, config, locales, make_environment(config), generated, images)
-    previous = record.fingerprints if record else {}
-    rendered = render_jobs(plan, previous, present=lambda dest: (out / dest).is_file())
-    extras = (render_pygments_css(config), *render_feeds(site, config, locales))
-    extras += (*render_site_files(site, sorted(rendered.fingerprints), config, locales), *render_assets(assets))
-    extras += image_outputs
-    warnings = (*site.warnings, *link_warnings, *rendered.warnings)
+    # Measure raster images; their smaller copies and the posts' social cards come from the cache when it has them.
+    images, image_jobs = _responsive_images(site, config)
+    card_jobs = _social_cards(site, config, locales)
+    # Plan every output with its inputs, then make the stale ones.
+    env = make_environment(config)
+    contexts = make_contexts(site, config, locales, env, generated, images)
+    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, config.templates_dir)) + image_jobs + card_jobs
+    stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
+    made = {job.dest: render_job(job, contexts) for job in stale if job.kind != "search"}
+    warnings = (*site.warnings, *link_warnings, *dict.fromkeys(w for result in made.values() for w in result.warnings))
     _stop_on_strict(config, warnings)
-    # Write: swap a complete new tree in, or update the files that changed.
-    files = sorted({*rendered.fingerprints, *(output.dest for output in extras)})
-    written = _write(rendered.outputs, extras, files, out, config, record)
-    # Search: index the pages just written (one Pagefind index per <html lang>).
-    if config.search and (written or _needs_index(config, out)):
-        index_site(out)
-    republish = site.republish_at.isoformat() if site.republish_at else ""
-    save_record(config.cache_path, out, BuildRecord(inputs, rendered.fingerprints, republish, warnings, tuple(files)))
+    # Write: the new tree, search index included, takes the old one's place; then the record says so.
+    new_record = _new_record(inputs, planned, made, record, site, warnings)
+    index = any(job.kind == "search" for job in stale)
+    outputs = [result.output for result in made.values()]
+    written = _write(out, outputs, planned, record, new_record.build_id, index)
+    save_record(config.cache_path, out, new_record)
     return BuildReport(
         written=written,
-        rendered=len(rendered.outputs),
-        pages=sum(1 for dest in rendered.fingerprints if dest.endswith(".html")),
+        rendered=sum(1 for job in stale if job.kind in TEMPLATE_KINDS),
+        pages=_count_pages(new_record.fingerprints),
         posts=sum(1 for s in site.locales.values() for p in s.posts if p.translated),
         warnings=warnings,
         seconds=time.perf_counter() - started,
         output_path=out,
-        outputs=(*rendered.outputs, *extras),
+        outputs=tuple(outputs),
         notebooks=sum(1 for d in documents if d.source.suffix == ".ipynb"),
         notebooks_cached=sum(1 for d in documents if d.from_cache is True),
     )
 
 
-def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSet], tuple[Output, ...]]:
-    """Plan the copies of every raster image and render them (from the cache when it has them)."""
+def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSet], tuple[Job, ...]]:
+    """Plan the copies of every raster image and make them (from the cache when it has them)."""
     if not config.responsive_images:
         return {}, ()
     from sitegen.engine.cache import Cache
+    from sitegen.engine.plan import file_job
     from sitegen.publish.images import CACHE_FOLDER, measure_images, raster_files, render_variants
 
     files = raster_files(site)
     sets = measure_images(files)
     outputs, encoded = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
     log.debug("%d image copies, %d encoded", len(outputs), encoded)
-    return sets, outputs
+    return sets, tuple(file_job(output) for output in outputs)
 
 
-def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[Output, ...]:
+def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[Job, ...]:
     """Draw a card for each post without an image: (from the cache when it was drawn before)."""
     if not config.social_cards:
         return ()
     from sitegen.engine.cache import Cache
+    from sitegen.engine.plan import file_job
     from sitegen.publish.cards import CACHE_FOLDER, plan_cards, render_cards
 
     cards = plan_cards(site, config.title, lambda code, date: locales.get(code).format_date(date))
-    return render_cards(cards, Cache(config.cache_path / CACHE_FOLDER))
+    return tuple(file_job(output) for output in render_cards(cards, Cache(config.cache_path / CACHE_FOLDER)))
 
 
 def load_site(
@@ -180,16 +197,6 @@ def load_site(
     assets = tuple(s for s in sources if s.kind in ("asset", "static"))
     # Resolve each document per locale; index posts, tags and listings.
     return locales, documents, build_site(documents, assets, config, locales, layouts)
-
-
-def input_files(config: Config) -> Iterator[Path]:
-    """Yield every file a build reads: settings, locales, content, templates and static files."""
-    for name in ("pyproject.toml", LOCALES_FILE):
-        if (config.root / name).is_file():
-            yield config.root / name
-    for folder in (config.content_path, config.templates_path, config.static_path):
-        if folder.is_dir():
-            yield from (path for path in folder.rglob("*") if path.is_file())
 
 
 def read_documents(
@@ -242,34 +249,53 @@ def _read_one(source: Source, config: Config) -> Document | SitegenError:
         return error
 
 
-def _write(
-    rendered: Sequence[Output], extras: Sequence[Output], files: Sequence[str], out: Path, config: Config, record: BuildRecord | None
-) -> int:
-    """Update the files that changed when the last build's record is there, else swap in a whole new tree."""
-    if record is not None:
-        return update_tree((*rendered, *extras), set(files), out, record.files)
-    return write_tree((*rendered, *extras), out, config)
+def _new_record(
+    inputs: str, planned: Sequence[Job], made: Mapping[str, Made], record: BuildRecord | None, site: Site, warnings: Sequence[Problem]
+) -> BuildRecord:
+    """Record each output's fingerprint: new for what was made, as recorded for the rest."""
+    fingerprints: dict[str, str] = {}
+    reads: dict[str, tuple[str, ...]] = {}
+    for job in planned:
+        result = made.get(job.dest)
+        if result is None and record is not None and job.kind != "search":
+            fingerprints[job.dest] = record.fingerprints[job.dest]
+            reads[job.dest] = record.reads.get(job.dest, ())
+        else:
+            reads[job.dest] = result.reads if result else ()
+            fingerprints[job.dest] = fingerprint(job, reads[job.dest])
+    republish = site.republish_at.isoformat() if site.republish_at else ""
+    return BuildRecord(inputs, fingerprints, republish, tuple(warnings), {dest: names for dest, names in reads.items() if names})
 
 
-def _run_options(config: Config, out: Path) -> tuple[object, ...]:
-    """The options of a run that change its output besides the files."""
-    return (config.drafts, config.strict, config.search, config.base_url, str(out))
+def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool) -> int:
+    """Put the new tree in place in one step; return how many files were written or removed.
+
+    With a trusted record only the changed files are written and the files no
+    longer made removed; without one, every file not planned goes.
+    """
+    from sitegen.publish.search import index_site
+
+    dests = {job.dest for job in planned}
+    changed = changed_outputs(outputs, out) if record is not None else list(outputs)
+    gone = sorted(set(record.fingerprints) - dests) if record is not None else []
+    if record is not None and not changed and not gone and not index:
+        if read_build_id(out) != build_id:
+            mark_build(out, build_id)  # same files, other fingerprints (a template comment changed)
+        return 0
+    with Staging(out) as staging:
+        if record is None:
+            changed = changed_outputs(outputs, staging.path)
+            gone = [rel for rel in staging.files() if rel not in dests and rel != MARKER]
+        staging.write(changed, {job.dest: job.source for job in planned})
+        staging.remove(gone)
+        if index:
+            index_site(staging.path)
+        staging.commit(build_id)
+    return len(changed) + len(gone)
 
 
-def _is_due(record: BuildRecord, config: Config) -> bool:
-    """Tell whether a future-dated post has become due since the recorded build."""
-    from datetime import datetime
-
-    return bool(record.republish_at) and datetime.fromisoformat(record.republish_at) <= config.now
-
-
-def _needs_index(config: Config, out: Path) -> bool:
-    """Tell whether search is on but the output has no index (yet, or any more)."""
-    return config.search and not (out / SEARCH_DIR / "pagefind.js").is_file()
-
-
-def _count_pages(record: BuildRecord) -> int:
-    return sum(1 for dest in record.fingerprints if dest.endswith(".html"))
+def _count_pages(fingerprints: Mapping[str, str]) -> int:
+    return sum(1 for dest in fingerprints if dest.endswith(".html"))
 
 
 def _check_default_locale(config: Config, locales: Locales) -> None:

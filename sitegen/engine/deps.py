@@ -1,16 +1,16 @@
-"""What each output depends on, as data: fingerprints of its inputs, and the record of the last build.
+"""What outputs are made from, as digests: whole pages and template closures.
 
-An output is rebuilt only when its fingerprint changes. A fingerprint hashes
-everything the output is made from: the page itself (front matter and body),
-the templates it uses (with those they extend or include), the settings and
-locales, where every page and file is published, and, for listings, the cards
-of the posts they list. This is the dependency record of lektor's
-`BuildState` and nikola's up-to-date checks, kept as hashes.
+Dependencies are derived, never listed by hand: a page's digest covers every
+field of the page and of its document (a template can read any of them), and
+a template's digest covers its source and every template it extends, includes
+or imports, with the names it reads from its context. plan.py puts these
+digests into each job's inputs; stale.py compares them with the last build's.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 import jinja2
@@ -18,40 +18,72 @@ import jinja2.meta
 
 from sitegen.engine.record import digest
 from sitegen.errors import TemplateError
-from sitegen.model import Page
+from sitegen.model import Attachment, Document, Page, Tag
 
-# Template globals whose value is the whole post list: a template that reads
-# them depends on every post's card, not only on its own page.
-SITE_WIDE_NAMES = frozenset({"posts", "all_tags"})
+# Document fields that say how a file was read, not what it holds: no template shows them.
+_HOW_READ = frozenset({"from_cache"})
 
 
-def page_identity(page: Page) -> tuple[object, ...]:
-    """Return everything about a page that its own output shows, with its body as a hash.
+def page_digest(page: Page) -> str:
+    """Hash every field of a page and of its document: everything a template can read of it.
 
-    Hashing the body once is far cheaper than taking the repr of a page whose
-    document holds the body twice (HTML and plain text).
+    Long text (the body, its plain text, the summary) is hashed as bytes rather
+    than through its repr, which would copy it.
     """
-    document = page.document
-    own = tuple(getattr(page, field.name) for field in fields(page) if field.name != "document")
-    body = hashlib.sha256(document.body.encode("utf-8")).hexdigest()
-    return own, document.source, document.meta, document.toc, document.is_template, document.extra_links, body
+    own = [(field.name, _value(getattr(page, field.name))) for field in fields(page) if field.name != "document"]
+    return digest(own, document_values(page.document))
 
 
-def page_card(page: Page) -> tuple[object, ...]:
-    """Return what a listing shows of a post."""
-    return (page.url, page.title, page.date, page.summary, page.tags, page.reading_minutes, page.translated, page.language)
+def document_values(document: Document) -> list[tuple[str, object]]:
+    """Return a document's fields as (name, value) with long text and file data hashed."""
+    return [(field.name, _value(getattr(document, field.name))) for field in fields(document) if field.name not in _HOW_READ]
+
+
+def _value(value: object) -> object:
+    if isinstance(value, str) and len(value) > 256:
+        return hashlib.sha256(value.encode("utf-8")).hexdigest()
+    if isinstance(value, bytes):
+        return hashlib.sha256(value).hexdigest()
+    if isinstance(value, tuple) and value and all(isinstance(item, Attachment) for item in value):
+        return tuple((item.name, hashlib.sha256(item.data).hexdigest()) for item in value)
+    return value
+
+
+class PageDigests:
+    """Digests of pages, each taken once per build (a post is listed on many pages)."""
+
+    def __init__(self) -> None:
+        self._digests: dict[int, tuple[Page, str]] = {}
+
+    def of(self, page: Page | None) -> str:
+        """Return the digest of a page ("" for no page)."""
+        if page is None:
+            return ""
+        found = self._digests.get(id(page))
+        if found is None or found[0] is not page:
+            found = (page, page_digest(page))
+            self._digests[id(page)] = found
+        return found[1]
+
+    def of_all(self, pages: Iterable[Page]) -> tuple[str, ...]:
+        """Return the digest of each page, in order."""
+        return tuple(self.of(page) for page in pages)
+
+    def of_tags(self, tags: Iterable[Tag]) -> tuple[object, ...]:
+        """Return each tag with the digests of its posts."""
+        return tuple((tag.name, tag.slug, tag.url, self.of_all(tag.posts)) for tag in tags)
 
 
 @dataclass(frozen=True, slots=True)
 class TemplateInfo:
     """A template with everything it pulls in."""
 
-    digest: str  # of its own source and every template it extends or includes
-    site_wide: bool  # reads `posts` or `all_tags`
+    digest: str  # of its own source and every template it extends, includes or imports
+    reads: frozenset[str]  # the names its closure takes from the context (site, posts, page...)
 
 
 class TemplateDigests:
-    """Fingerprints of templates and their closures (extends and includes, recursively)."""
+    """Fingerprints of templates and their closures (extends, includes and imports, recursively)."""
 
     def __init__(self, env: jinja2.Environment, folder: str) -> None:
         self._env = env
@@ -62,13 +94,24 @@ class TemplateDigests:
     def info(self, name: str) -> TemplateInfo:
         """Return the closure fingerprint of a template."""
         if name not in self._infos:
-            self._infos[name] = self._compute(name)
+            self._infos[name] = self._closure([name])
         return self._infos[name]
 
-    def _compute(self, name: str) -> TemplateInfo:
+    def info_of_body(self, body: str, where: str, line: int) -> TemplateInfo:
+        """Return the closure of a page body that is itself a template (an HTML page using url() or posts)."""
+        try:
+            ast = self._env.parse(body)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(exc.message or "syntax error", where, line + exc.lineno - 1) from exc
+        referenced = self._referenced(ast)
+        closure = self._closure(list(referenced))
+        names = frozenset(jinja2.meta.find_undeclared_variables(ast))
+        return TemplateInfo(digest(closure.digest, body), closure.reads | names)
+
+    def _closure(self, names: list[str]) -> TemplateInfo:
         sources: list[str] = []
-        names: set[str] = set()
-        pending, seen = [name], set()
+        reads: set[str] = set()
+        pending, seen = list(names), set()
         while pending:
             current = pending.pop()
             if current in seen:
@@ -76,9 +119,9 @@ class TemplateDigests:
             seen.add(current)
             source, undeclared, referenced = self._parse(current)
             sources.append(f"{current}\x00{source}")
-            names |= undeclared
+            reads |= undeclared
             pending.extend(referenced)
-        return TemplateInfo(digest(*sorted(sources)), bool(names & SITE_WIDE_NAMES))
+        return TemplateInfo(digest(*sorted(sources)), frozenset(reads))
 
     def _parse(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
         """Parse one template once (base.html is in every closure): its source, free names, references."""
@@ -88,12 +131,16 @@ class TemplateDigests:
                 ast = self._env.parse(source, name)
             except jinja2.TemplateSyntaxError as exc:
                 raise TemplateError(exc.message or "syntax error", f"{self._folder}/{name}", exc.lineno) from exc
-            referenced: list[str] = []
-            for target in jinja2.meta.find_referenced_templates(ast):
-                # A dynamic include (None) could be any template: depend on all of them.
-                referenced.extend(self._env.list_templates() if target is None else [target])
-            self._parsed[name] = (source, frozenset(jinja2.meta.find_undeclared_variables(ast)), tuple(referenced))
+            undeclared = frozenset(jinja2.meta.find_undeclared_variables(ast))
+            self._parsed[name] = (source, undeclared, self._referenced(ast))
         return self._parsed[name]
+
+    def _referenced(self, ast: jinja2.nodes.Template) -> tuple[str, ...]:
+        referenced: list[str] = []
+        for target in jinja2.meta.find_referenced_templates(ast):
+            # A dynamic include (None) could be any template: depend on all of them.
+            referenced.extend(self._env.list_templates() if target is None else [target])
+        return tuple(referenced)
 
     def _source(self, name: str) -> str:
         loader = self._env.loader

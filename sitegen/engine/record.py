@@ -1,6 +1,9 @@
 """The record of the last build into an output folder: what it was made from, and each output's fingerprint.
 
 Kept apart from the stages so that a build with nothing to do loads nothing heavy.
+The record is saved after the output it describes is in place, and names that
+build (`build_id`, also written into the output's marker file): a record that
+does not name the tree on disk is not trusted (stale.py).
 """
 
 from __future__ import annotations
@@ -8,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import __version__
 from sitegen.errors import Problem
 
 
@@ -25,21 +27,30 @@ def digest(*parts: object) -> str:
     return hasher.hexdigest()[:32]
 
 
-
 @dataclass(frozen=True, slots=True)
 class BuildRecord:
     """What the last successful build wrote into an output folder."""
 
-    inputs: str  # fingerprint of every input file and option: equal means nothing changed
-    fingerprints: Mapping[str, str]  # dest -> fingerprint of each rendered output
+    inputs: str  # fingerprint of every input file, environment value and option: equal means nothing changed
+    fingerprints: Mapping[str, str]  # dest -> fingerprint of each output
     republish_at: str = ""  # ISO time when a future-dated post becomes due ("" if none)
     warnings: tuple[Problem, ...] = ()  # shown again when nothing changed
-    files: tuple[str, ...] = ()  # every file the build left in the output (sorted)
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # dest -> site-wide globals its templates read
+
+    @property
+    def build_id(self) -> str:
+        """Name the tree this build made: the same outputs give the same id, whatever folder they went to."""
+        return digest(sorted(self.fingerprints.items()))
 
 
 def record_path(cache: Path, out: Path) -> Path:
     """Return where the record of builds into `out` is kept."""
     return cache / f"build-{digest(str(out))[:16]}.json"
+
+
+def lock_path(cache: Path, out: Path) -> Path:
+    """Return the lock file that keeps two builds out of one output folder."""
+    return record_path(cache, out).with_suffix(".lock")
 
 
 def load_record(cache: Path, out: Path) -> BuildRecord | None:
@@ -48,9 +59,10 @@ def load_record(cache: Path, out: Path) -> BuildRecord | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         warnings = tuple(Problem(w["message"], w["path"], w["line"], severity="warning") for w in data.get("warnings", []))
-        files = tuple(str(dest) for dest in data.get("files", []))
-        return BuildRecord(str(data["inputs"]), dict(data["fingerprints"]), str(data.get("republish_at", "")), warnings, files)
-    except (OSError, ValueError, KeyError, TypeError):
+        reads = {str(dest): tuple(str(name) for name in names) for dest, names in data.get("reads", {}).items()}
+        fingerprints = {str(dest): str(value) for dest, value in data["fingerprints"].items()}
+        return BuildRecord(str(data["inputs"]), fingerprints, str(data.get("republish_at", "")), warnings, reads)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -62,19 +74,9 @@ def save_record(cache: Path, out: Path, record: BuildRecord) -> None:
     data = {
         "inputs": record.inputs,
         "fingerprints": dict(sorted(record.fingerprints.items())),
+        "reads": {dest: list(names) for dest, names in sorted(record.reads.items())},
         "republish_at": record.republish_at,
         "warnings": [{"message": w.message, "path": w.path, "line": w.line} for w in record.warnings],
-        "files": list(record.files),
     }
     temporary.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
     os.replace(temporary, path)
-
-
-def inputs_fingerprint(files: Iterable[Path], root: Path, options: object) -> str:
-    """Hash every input file's path and bytes, the options of the run and the sitegen version."""
-    hasher = hashlib.sha256()
-    hasher.update(f"{__version__}\x00{options!r}".encode())
-    for path in sorted(files):
-        hasher.update(path.relative_to(root).as_posix().encode("utf-8") + b"\x00")
-        hasher.update(hashlib.sha256(path.read_bytes()).digest())
-    return hasher.hexdigest()[:32]

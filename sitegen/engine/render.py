@@ -1,8 +1,11 @@
-"""Render pages, listings and tag pages through Jinja templates into `Output` values.
+"""Render jobs into `Output` values: pages, listings and tag pages through Jinja, feeds and copied files.
 
-Rendering is planned first: each output becomes a `Job` with the fingerprint of
-everything it is made from (see deps.py). A job whose fingerprint matches the
-last build's is not rendered again.
+`SiteContext` holds what every template of one locale sees: the Jinja
+environment, the site's settings and the helpers (`t`, `url`, `link`...).
+`render_job` makes one planned job (plan.py) with the renderer its kind
+names. While a template renders, the environment notes which site-wide
+values (`posts`, `all_tags`) it read, so that only outputs that read them
+depend on every post (stale.py).
 """
 
 from __future__ import annotations
@@ -10,25 +13,32 @@ from __future__ import annotations
 import html
 import re
 import traceback
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup
 
-from sitegen.engine.deps import TemplateDigests, page_card, page_identity
+from sitegen.engine.inputs import environment_inputs
+from sitegen.engine.plan import Job
 from sitegen.engine.record import digest
 from sitegen.errors import Problem, SitegenError, TemplateError
-from sitegen.model import LocaleSite, Output, Page, Site, Source
+from sitegen.model import Listing, LocaleSite, Output, Page, Site, Source, Tag
 from sitegen.publish.cards import card_dest, needs_card
 from sitegen.publish.images import ImageSet, responsive_images
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locale, Locales
-from sitegen.site.links import ATTACHMENT, attachment_dest, link_table, rewrite_links
-from sitegen.site.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
+from sitegen.site.links import ATTACHMENT, link_table, rewrite_links
+from sitegen.site.urls import absolute_url, locale_prefix, url_for_dest
+
+# The globals whose value is every post of a locale: an output depends on each post's digest
+# only when its templates actually read one of them (noted while rendering, kept in the record).
+SITE_WIDE = ("posts", "all_tags")
+_READS = "__sitegen_reads__"  # the context entry that collects what a render read
 
 
 class _MissingTarget(Exception):
@@ -36,26 +46,40 @@ class _MissingTarget(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
-    """One output to make: where it goes, its fingerprint, and how to make it."""
+class Made:
+    """One rendered job."""
 
-    dest: str
-    fingerprint: str
-    make: Callable[[], tuple[Output, tuple[Problem, ...]]]
+    output: Output
+    warnings: tuple[Problem, ...] = ()
+    reads: tuple[str, ...] = ()  # the site-wide globals (SITE_WIDE) its templates read
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """What the render stage produced."""
+class _Reads:
+    """The site-wide values one render may read, and the names of those it did."""
 
-    outputs: tuple[Output, ...]  # only the outputs that were (re)rendered
-    fingerprints: Mapping[str, str]  # every planned dest -> fingerprint
-    warnings: tuple[Problem, ...]
+    def __init__(self, watched: Mapping[str, object]) -> None:
+        self.watched = watched
+        self.names: set[str] = set()
+
+
+class _TrackingContext(jinja2.runtime.Context):
+    """A template context that notes when a template reads a watched site-wide value.
+
+    A value counts only when it is the watched object itself, so a partial that
+    lists `posts` bound by `{% with posts = listing.posts %}` does not count.
+    """
+
+    def resolve_or_missing(self, key: str) -> Any:
+        value = super().resolve_or_missing(key)
+        reads = self.parent.get(_READS)
+        if isinstance(reads, _Reads) and key in reads.watched and value is reads.watched[key]:
+            reads.names.add(key)
+        return value
 
 
 def make_environment(config: Config) -> jinja2.Environment:
     """Make the Jinja environment: autoescape on, undefined variables are errors."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(config.templates_path)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -63,6 +87,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.context_class = _TrackingContext
+    return env
 
 
 def available_layouts(config: Config) -> frozenset[str]:
@@ -73,43 +99,90 @@ def available_layouts(config: Config) -> frozenset[str]:
     return frozenset(path.stem for path in folder.glob("*.html"))
 
 
-def plan_site(
+def make_contexts(
     site: Site,
     config: Config,
     locales: Locales,
     env: jinja2.Environment,
     generated: Sequence[str] = (),
     images: Mapping[str, ImageSet] | None = None,
-) -> tuple[Job, ...]:
-    """Plan every output of every locale: pages, attachments, listings, tag pages, home and 404.
+) -> dict[str, SiteContext]:
+    """Make the template context of every built locale.
 
     `generated` names the files other stages make (css/pygments.css, feeds), so links to them resolve;
     `images` the raster images with smaller copies, which pages offer through srcset.
     """
-    templates = TemplateDigests(env, config.templates_dir)
-    jobs: list[Job] = []
-    for code, locale_site in site.locales.items():
-        context = SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, templates, images or {})
-        jobs.extend(context.plan())
-    return tuple(jobs)
+    return {
+        code: SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, images or {})
+        for code, locale_site in site.locales.items()
+    }
 
 
-def render_jobs(jobs: Sequence[Job], previous: Mapping[str, str], present: Callable[[str], bool]) -> Rendered:
-    """Make the jobs whose fingerprint changed (or whose file is missing); skip the rest."""
-    outputs: list[Output] = []
-    warnings: list[Problem] = []
-    for job in jobs:
-        if previous.get(job.dest) == job.fingerprint and present(job.dest):
-            continue
-        output, problems = job.make()
-        outputs.append(output)
-        warnings.extend(problems)
-    fingerprints = {job.dest: job.fingerprint for job in jobs}
-    return Rendered(tuple(outputs), fingerprints, tuple(dict.fromkeys(warnings)))
+def render_job(job: Job, contexts: Mapping[str, SiteContext]) -> Made:
+    """Make one planned output with the renderer its kind names."""
+    return RENDERERS[job.kind](job, contexts.get(job.locale))
+
+
+def _render_page(job: Job, context: SiteContext | None) -> Made:
+    assert context is not None and isinstance(job.subject, Page)
+    return context.render_page(job.subject)
+
+
+def _render_listing(job: Job, context: SiteContext | None) -> Made:
+    assert context is not None and isinstance(job.subject, tuple)
+    listing, tag = job.subject
+    assert isinstance(listing, Listing) and (tag is None or isinstance(tag, Tag))
+    return context.render("tag.html" if tag else "blog.html", job.dest, {"listing": listing, "tag": tag})
+
+
+def _render_tags(job: Job, context: SiteContext | None) -> Made:
+    assert context is not None
+    return context.render("tags.html", job.dest, {"tags": context.site.tags})
+
+
+def _render_home(job: Job, context: SiteContext | None) -> Made:
+    assert context is not None
+    return context.render("home.html", job.dest, {"content": Markup("")})
+
+
+def _render_not_found(job: Job, context: SiteContext | None) -> Made:
+    assert context is not None
+    return context.render("404.html", job.dest, {})
+
+
+def _render_file(job: Job, context: SiteContext | None) -> Made:
+    """A file made while planning (sitemap, robots.txt, the code stylesheet, a notebook's images)."""
+    assert isinstance(job.subject, Output)
+    return Made(job.subject)
+
+
+def _render_copy(job: Job, context: SiteContext | None) -> Made:
+    """A content asset or static file, copied as it is."""
+    assert isinstance(job.subject, Source)
+    return Made(Output(job.dest, job.subject.path.read_bytes(), frozenset({job.subject.rel})))
+
+
+def _render_feed(job: Job, context: SiteContext | None) -> Made:
+    from sitegen.publish.feeds import Feed, render_feed
+
+    assert context is not None and isinstance(job.subject, Feed)
+    return Made(Output(job.dest, render_feed(job.subject, context.config)))
+
+
+RENDERERS: Mapping[str, Callable[[Job, SiteContext | None], Made]] = {
+    "page": _render_page,
+    "listing": _render_listing,
+    "tags": _render_tags,
+    "home": _render_home,
+    "404": _render_not_found,
+    "feed": _render_feed,
+    "file": _render_file,
+    "copy": _render_copy,
+}
 
 
 class SiteContext:
-    """Plans and renders one locale of the site; holds what every template of that locale sees."""
+    """What every template of one locale sees: the environment, the settings and the helpers."""
 
     def __init__(
         self,
@@ -120,83 +193,34 @@ class SiteContext:
         locale: Locale,
         env: jinja2.Environment,
         generated: Sequence[str],
-        templates: TemplateDigests,
         images: Mapping[str, ImageSet],
     ) -> None:
         self.site = site
+        self.images = images
         self.whole = whole
         self.config = config
         self.locales = locales
         self.locale = locale
         self.env = env
-        self.templates = templates
-        self.images = images
         self.links = link_table(site, whole, config, locales, generated)
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
-        self.shared = digest(
-            config.settings_fingerprint(), locales, self.links.addresses(), self.info, whole.translations, sorted(images.values(), key=lambda s: s.dest)
-        )
-        self._card_digests: dict[int, str] = {}
-        self.cards = digest(self.card_list(site.posts), [tag.slug for tag in site.tags])
 
-    def plan(self) -> Iterator[Job]:
-        """Yield a job for every output of this locale."""
-        for page in (*self.site.pages, *self.site.posts):
-            if page.translated:  # an untranslated page is listed here, published in another locale
-                yield from self._page_jobs(page)
-        for listing in self.site.blog:
-            yield self._job("blog.html", listing.dest, {"listing": listing, "tag": None}, self.card_list(listing.posts))
-        yield self._job("tags.html", self._tags_dest(), {"tags": self.site.tags}, self.cards)
-        if not any(p.id == "home" and p.translated for p in self.site.pages):
-            home = locale_prefix(self.locale.code, self.locales.default) + "index.html"
-            yield self._job("home.html", home, {"content": Markup("")}, "")
-        for tag in self.site.tags:
-            for listing in self.site.tag_listings[tag.slug]:
-                extra = {"listing": listing, "tag": tag}
-                yield self._job("tag.html", listing.dest, extra, (tag.name, self.card_list(listing.posts)))
-        if self.locale.code == self.locales.default and not any(p.id == "404" for p in self.site.pages):
-            yield self._job("404.html", "404.html", {}, "")
+    def shared_inputs(self) -> str:
+        """Digest every global a template sees except the site-wide ones (SITE_WIDE) and the page itself."""
+        images = sorted(self.images.values(), key=lambda image: image.dest)
+        return digest(self.config.settings_fingerprint(), self.locales, self.links.addresses(), self.info, self.whole.translations, images)
 
-    def _page_jobs(self, page: Page) -> Iterator[Job]:
-        template = f"{page.layout}.html"
-        newer, older = self._neighbours(page)
-        parts = (page_identity(page), newer and page_card(newer), older and page_card(older))
-        yield Job(page.dest, self._fingerprint(template, page.dest, parts), lambda: self.render_page(page))
-        for attachment in page.document.attachments:
-            dest = attachment_dest(page, attachment.name)
-            output = Output(dest, attachment.data, frozenset({page.source_rel}))
-            yield Job(dest, digest(attachment.data), lambda output=output: (output, ()))  # type: ignore[misc]
-
-    def card_list(self, posts: Sequence[Page]) -> tuple[str, ...]:
-        """Return a digest of each post's card; a post is listed on many pages, its digest is taken once."""
-        digests = self._card_digests
-        for post in posts:
-            if id(post) not in digests:
-                digests[id(post)] = digest(page_card(post))
-        return tuple(digests[id(post)] for post in posts)
-
-    def _job(self, template: str, dest: str, extra: Mapping[str, Any], parts: object) -> Job:
-        fingerprint = self._fingerprint(template, dest, parts)
-        return Job(dest, fingerprint, lambda: (self._render(template, dest, extra), ()))
-
-    def _fingerprint(self, template: str, dest: str, parts: object) -> str:
-        info = self.templates.info(template)
-        site_wide = self.cards if info.site_wide else ""
-        return digest(self.shared, info.digest, site_wide, dest, self.locale.code, parts)
-
-    def _tags_dest(self) -> str:
-        return pretty_dest(locale_prefix(self.locale.code, self.locales.default) + "blog/tags")
-
-    def render_page(self, page: Page) -> tuple[Output, tuple[Problem, ...]]:
+    def render_page(self, page: Page) -> Made:
         """Render one page or post through its layout."""
         problems: tuple[Problem, ...] = ()
         body = page.document.body
+        reads = _Reads(self.site_wide())
         if page.document.is_template:
-            body, problems = rewrite_links(self._template_body(page), page, self.links)
+            body, problems = rewrite_links(self._template_body(page, reads), page, self.links)
         if self.images:
             body = responsive_images(body, self.images, self.config.base_path)
-        newer, older = self._neighbours(page)
+        newer, older = self.neighbours(page)
         extra = {
             "page": page,
             "content": Markup(localize_labels(body, self.locale)),
@@ -204,25 +228,26 @@ class SiteContext:
             "newer": newer,
             "older": older,
         }
-        return self._render(f"{page.layout}.html", page.dest, extra, page), problems
+        made = self.render(f"{page.layout}.html", page.dest, extra, page, reads)
+        return Made(made.output, problems, made.reads)
 
     def _source_links(self, page: Page) -> list[tuple[str, str]]:
         """Resolve the links a reader made (notebook download, Colab, Binder): (UI string key, URL)."""
         links = sorted(page.document.extra_links.items())
         return [(key, page.url + quote(href[len(ATTACHMENT) :]) if href.startswith(ATTACHMENT) else href) for key, href in links]
 
-    def _template_body(self, page: Page) -> str:
+    def _template_body(self, page: Page, reads: _Reads) -> str:
         try:
             template = self.env.from_string(page.document.body)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(exc.message or "syntax error", page.source_rel, page.document.body_line + exc.lineno - 1) from exc
         try:
-            return template.render(self.globals(page))
+            return template.render({**self.globals(page), _READS: reads})
         except (jinja2.UndefinedError, _MissingTarget) as exc:
             line = _template_line(exc, "<template>")
             raise TemplateError(_message(exc), page.source_rel, page.document.body_line + line - 1 if line else None) from exc
 
-    def _neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
         """Return the newer and the older post next to a post."""
         index = self.positions.get(page.id) if page.kind == "post" else None
         if index is None:
@@ -230,10 +255,14 @@ class SiteContext:
         posts = self.site.posts
         return (posts[index - 1] if index > 0 else None), (posts[index + 1] if index + 1 < len(posts) else None)
 
-    def _render(self, template_name: str, dest: str, extra: Mapping[str, Any], page: Page | None = None) -> Output:
+    def render(
+        self, template_name: str, dest: str, extra: Mapping[str, Any], page: Page | None = None, reads: _Reads | None = None
+    ) -> Made:
+        """Render a template with this locale's globals and `extra`; note the site-wide values it read."""
+        reads = reads or _Reads(self.site_wide())
         try:
             template = self.env.get_template(template_name)
-            html = template.render({**self.globals(page, dest), "dest": dest, **extra})
+            html = template.render({**self.globals(page, dest), "dest": dest, **extra, _READS: reads})
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(exc.message or "syntax error", f"{self.config.templates_dir}/{exc.name}", exc.lineno) from exc
         except jinja2.TemplateNotFound as exc:
@@ -244,7 +273,13 @@ class SiteContext:
             where = f"{self.config.templates_dir}/{name}" if name else template_name
             rendering = f" (rendering {page.source_rel})" if page else ""
             raise TemplateError(_message(exc) + rendering, where, line) from exc
-        return Output(dest, html.encode("utf-8"))
+        return Made(Output(dest, html.encode("utf-8")), (), tuple(sorted(reads.names)))
+
+    def site_wide(self) -> dict[str, object]:
+        """Return the globals whose value is every post (SITE_WIDE), by name."""
+        values: dict[str, object] = {"posts": self.site.posts, "all_tags": self.site.tags}
+        assert set(values) == set(SITE_WIDE)
+        return values
 
     def alternates(self, dest: str, page: Page | None) -> list[tuple[Locale, str]]:
         """Return (locale, url) of this output in every built locale that has it, in build order."""
@@ -285,8 +320,7 @@ class SiteContext:
             "site": self.info,
             "locale": self.locale,
             "locales": self.locales,
-            "posts": self.site.posts,
-            "all_tags": self.site.tags,
+            **self.site_wide(),
             "t": self.text,
             "format_date": self.locale.format_date,
             "url": self.url,
@@ -311,7 +345,7 @@ class SiteContext:
             "repository": config.repository,
             "image": config.image,
             "search": config.search,
-            "build_year": config.now.year,
+            "build_year": environment_inputs(config)["year"],
             "giscus": {
                 "repo": config.giscus_repo,
                 "repo-id": config.giscus_repo_id,
@@ -390,8 +424,3 @@ def _template_line(exc: BaseException, name: str) -> int | None:
         if frame.filename == name:
             line = frame.lineno
     return line
-
-
-def render_assets(assets: Sequence[Source]) -> tuple[Output, ...]:
-    """Copy content assets and static files as they are."""
-    return tuple(Output(asset.content_rel, asset.path.read_bytes(), frozenset({asset.rel})) for asset in assets)

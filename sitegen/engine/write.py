@@ -1,19 +1,43 @@
-"""Write the built site: stage the new tree beside the old one and swap it in only when complete."""
+"""Write the built site as a transaction: the output folder is the old site or the new one, never a mix.
+
+A build that changes anything makes the new tree in a staging folder beside
+the output (`._site.new-PID`): a copy of the old tree made of hard links, so
+it costs no data, with the changed files written (a changed file is a new
+file, never the old one rewritten through its link) and the search index
+made in it. The staging folder then takes the output's place in one atomic
+step (renameat2 with RENAME_EXCHANGE on Linux; elsewhere two renames, and
+`recover` puts the old tree back if a build dies between them). The marker
+file names the build that made the tree; the record of that build is saved
+only after the swap, and a record whose build is not the one on disk is not
+trusted (stale.py).
+
+A killed build leaves at most a staging folder, which the next build removes
+before it starts; a failing one removes its own. Builds into one folder take
+a lock, so two never stage at once.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import logging
 import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Self
 
 from sitegen.errors import OutputError
 from sitegen.model import Output
-from sitegen.publish.search import SEARCH_DIR
 from sitegen.settings.config import Config
 
+log = logging.getLogger(__name__)
+
 MARKER = ".sitegen-output"
-_MARKER_TEXT = b"This folder is written by sitegen; it is replaced by every build.\n"
+_MARKER_TEXT = "This folder is written by sitegen; it is replaced by every build.\n"
+_BUILD_LINE = "build "
+_SEARCH_DIR = "pagefind"  # publish/search.py's folder; its own staging folders start with "." + this
 
 
 def check_output_folder(out: Path, config: Config) -> None:
@@ -31,87 +55,189 @@ def check_output_folder(out: Path, config: Config) -> None:
         )
 
 
-def is_current(outputs: Sequence[Output], out: Path) -> bool:
-    """Tell whether the output folder already holds exactly these files with these bytes."""
-    if not (out / MARKER).is_file():
-        return False
-    existing = {rel for path in out.rglob("*") if path.is_file() and not _is_search_index(rel := path.relative_to(out).as_posix())}
-    if existing != {output.dest for output in outputs} | {MARKER}:
-        return False
-    return all((out / output.dest).read_bytes() == output.data for output in outputs)
-
-
-def write_tree(outputs: Sequence[Output], out: Path, config: Config) -> int:
-    """Replace the output folder with these files; return how many were written (0 if unchanged)."""
-    check_output_folder(out, config)
-    if is_current(outputs, out):
-        return 0
-    staging = out.with_name(f".{out.name}.new-{os.getpid()}")
-    retired = out.with_name(f".{out.name}.old-{os.getpid()}")
-    _remove_leftover(staging)
+@contextlib.contextmanager
+def output_lock(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock for builds into one output folder (released by the system if the build is killed)."""
     try:
-        _write_all(outputs, staging)
-        if out.exists():
-            os.replace(out, retired)
-        os.replace(staging, out)
-    except BaseException:
-        _remove_leftover(staging)
-        if retired.exists() and not out.exists():
-            os.replace(retired, out)
-        raise
-    _remove_leftover(retired)
-    return len(outputs)
+        import fcntl
+    except ImportError:  # no flock on this system: builds into one folder must not overlap
+        yield
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_all(outputs: Sequence[Output], staging: Path) -> None:
-    staging.mkdir(parents=True)
-    (staging / MARKER).write_bytes(_MARKER_TEXT)
-    for output in outputs:
-        target = staging / output.dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.data)
+def recover(out: Path) -> None:
+    """Remove what a killed build left: staging and retired trees beside `out`, search staging inside it.
 
-
-def _remove_leftover(folder: Path) -> None:
-    if folder.exists():
-        shutil.rmtree(folder)
-
-
-def update_tree(outputs: Sequence[Output], keep: set[str], out: Path, previous: Sequence[str]) -> int:
-    """Update a live output folder in place: write changed files, remove the files no longer made.
-
-    `previous` lists what the last build left there. Every output is already
-    rendered when this runs, so a failing build never gets here; each file is
-    replaced atomically (temp file + os.replace).
+    If a build died between the two renames of a swap (where the system has no
+    atomic exchange), the output is missing and the retired old tree is put back.
     """
-    changed = sum(1 for output in outputs if write_file(output, out))
-    for rel in sorted(set(previous) - keep):
-        path = out / rel
-        if path.is_file() and rel != MARKER and not _is_search_index(rel):
-            path.unlink()
-            changed += 1
-            _remove_empty_parents(path.parent, out)
-    return changed
+    if not out.exists():
+        retired = sorted(out.parent.glob(f".{out.name}.old-*"))
+        if retired and (retired[0] / MARKER).is_file():
+            os.replace(retired[0], out)
+    for leftover in (*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")):
+        log.debug("removing %s, left by a build that did not finish", leftover.name)
+        _remove(leftover)
+    if out.is_dir():
+        for leftover in (*out.glob(f".{_SEARCH_DIR}.new-*"), *out.glob(f".{_SEARCH_DIR}.old-*")):
+            _remove(leftover)
 
 
-def _remove_empty_parents(folder: Path, out: Path) -> None:
-    while folder != out and folder.is_dir() and not any(folder.iterdir()):
+def leftovers(out: Path) -> list[Path]:
+    """List the staging folders of unfinished builds into `out` (for tests and messages)."""
+    found = [*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")]
+    if out.is_dir():
+        found += [*out.glob(f".{_SEARCH_DIR}.new-*"), *out.glob(f".{_SEARCH_DIR}.old-*")]
+    return sorted(found)
+
+
+def read_build_id(out: Path) -> str:
+    """Return the id of the build that made the tree in `out` ("" when unknown)."""
+    try:
+        text = (out / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    lines = [line for line in text.splitlines() if line.startswith(_BUILD_LINE)]
+    return lines[-1][len(_BUILD_LINE) :].strip() if lines else ""
+
+
+def marker_text(build_id: str) -> bytes:
+    """Return the marker file's bytes for a build."""
+    return f"{_MARKER_TEXT}{_BUILD_LINE}{build_id}\n".encode()
+
+
+def changed_outputs(outputs: Sequence[Output], out: Path) -> list[Output]:
+    """Return the outputs whose bytes differ from the files in `out` (or that are missing there)."""
+    return [output for output in outputs if not _same_bytes(out / output.dest, output.data)]
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def mark_build(out: Path, build_id: str) -> None:
+    """Name the build that made the tree in `out`, when its files are already the new ones."""
+    temporary = out / f".{MARKER}.tmp-{os.getpid()}"
+    temporary.write_bytes(marker_text(build_id))
+    os.replace(temporary, out / MARKER)
+
+
+class Staging:
+    """The new tree being made beside the output; `commit` swaps it in, leaving the block abandons it."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.path = out.with_name(f".{out.name}.new-{os.getpid()}")
+
+    def __enter__(self) -> Self:
+        _remove(self.path)
+        if self.out.is_dir():
+            _link_tree(self.out, self.path)
+        else:
+            self.path.mkdir(parents=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _remove(self.path)  # the old tree after a commit, or the unfinished new one
+
+    def write(self, outputs: Sequence[Output], sources: Mapping[str, str]) -> None:
+        """Write files into the new tree (a new file each: the old tree shares the old ones).
+
+        `sources` names the file each output comes from, for the message when one cannot be written.
+        """
+        for output in outputs:
+            target = self.path / output.dest
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.unlink(missing_ok=True)
+                target.write_bytes(output.data)
+            except OSError as exc:
+                message = f"cannot write '{output.dest}' in {self.out.name}/: {exc.strerror or exc}"
+                raise OutputError(message, sources.get(output.dest) or None, hint=f"{self.out.name}/ was left as it was") from exc
+
+    def remove(self, dests: Sequence[str]) -> None:
+        """Remove files (or whole folders) the new build no longer makes, and folders left empty."""
+        for dest in dests:
+            path = self.path / dest.rstrip("/")
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+            _remove_empty_parents(path.parent, self.path)
+
+    def files(self) -> list[str]:
+        """List every file in the new tree (POSIX paths relative to it)."""
+        return sorted(path.relative_to(self.path).as_posix() for path in self.path.rglob("*") if not path.is_dir())
+
+    def commit(self, build_id: str) -> None:
+        """Mark the new tree with its build and put it in the output's place in one step."""
+        (self.path / MARKER).unlink(missing_ok=True)
+        (self.path / MARKER).write_bytes(marker_text(build_id))
+        if self.out.exists():
+            _exchange(self.path, self.out)
+        else:
+            os.replace(self.path, self.out)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Copy a tree as hard links (a real copy where the file system has none)."""
+    target.mkdir(parents=True)
+    for entry in os.scandir(source):
+        child = target / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            _link_tree(Path(entry.path), child)
+            continue
+        try:
+            os.link(entry.path, child, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(entry.path, child, follow_symlinks=False)
+
+
+def _exchange(new: Path, out: Path) -> None:
+    """Swap two folders atomically (Linux renameat2); elsewhere retire `out`, then move `new` in."""
+    if _rename_exchange(new, out):
+        return
+    retired = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, retired)
+    os.replace(new, out)
+    os.replace(retired, new)  # so that leaving the staging block removes the old tree
+
+
+def _rename_exchange(first: Path, second: Path) -> bool:
+    """Exchange two paths with renameat2(RENAME_EXCHANGE); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_cwd, exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
 
 
-def _is_search_index(rel: str) -> bool:
-    """Tell whether a file belongs to the search index, which is made after the pages are written."""
-    return rel.startswith(SEARCH_DIR + "/")
-
-
-def write_file(output: Output, out: Path) -> bool:
-    """Write one file into a live output folder atomically; skip it when the bytes are the same."""
-    target = out / output.dest
-    if target.is_file() and target.read_bytes() == output.data:
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    temporary.write_bytes(output.data)
-    os.replace(temporary, target)
-    return True
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
+from sitegen.engine.inputs import input_locations, is_hidden
 from sitegen.engine.write import MARKER
 from sitegen.errors import SitegenError
-from sitegen.settings.config import CONFIG_FILE, LOCALES_FILE, Config
+from sitegen.settings.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -109,14 +110,20 @@ def check_ready(repo: Path, config: Config, remote: str, branch: str, *, force: 
 
 
 def uncommitted_sources(repo: Path, config: Config) -> list[str]:
-    """List changed, staged or untracked files among the site's sources (repository-relative)."""
-    sources = (config.content_path, config.templates_path, config.static_path, config.root / LOCALES_FILE, config.root / CONFIG_FILE)
-    inside = [path.resolve() for path in sources if path.resolve().is_relative_to(repo)]
+    """List changed, staged or untracked input files of the site (repository-relative; hidden files are not inputs)."""
+    sources = (location.path.resolve() for location in input_locations(config))
+    inside = [path for path in sources if path.is_relative_to(repo)]
     if not inside:
         return []
     pathspecs = [path.relative_to(repo).as_posix() or "." for path in inside]
     status = git(repo, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *pathspecs, strip=False)
-    return _status_paths(status)
+    root = config.root.resolve()
+    return [rel for rel in _status_paths(status) if not is_hidden(_site_rel(repo / rel, root))]
+
+
+def _site_rel(path: Path, root: Path) -> str:
+    """Return a path relative to the site root (as input locations are), or as it is when outside it."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
 
 
 def _status_paths(status: str) -> list[str]:

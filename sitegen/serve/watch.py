@@ -10,14 +10,14 @@ follows zola's `ChangeKind` (src/fs_utils.rs).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.settings.config import CONFIG_FILE, LOCALES_FILE, Config
+from sitegen.engine.inputs import KINDS, input_kind, walk_inputs
+from sitegen.settings.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +25,6 @@ log = logging.getLogger(__name__)
 # (an atomic save by rename gives a new inode even when size and time match).
 Stamp = tuple[int, int, int]  # (mtime_ns, size, inode)
 Snapshot = Mapping[str, Stamp]  # site-relative POSIX path -> stamp
-
-KINDS = ("config", "template", "static", "content")
-
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -39,13 +36,7 @@ class Change:
 
 def classify_change(rel: str, config: Config) -> Change:
     """Sort a changed file into content, template, static or config by where it lives."""
-    if rel in (CONFIG_FILE, LOCALES_FILE):
-        return Change(rel, "config")
-    folders = ((config.templates_dir, "template"), (config.static_dir, "static"), (config.content_dir, "content"))
-    for folder, kind in folders:
-        if rel.startswith(folder.strip("/") + "/"):
-            return Change(rel, kind)
-    return Change(rel, "content")
+    return Change(rel, input_kind(rel, config))
 
 
 def classify_changes(rels: Collection[str], config: Config) -> tuple[Change, ...]:
@@ -66,13 +57,10 @@ def describe_changes(changes: Collection[Change], shown: int = 3) -> str:
 
 
 def take_snapshot(config: Config) -> dict[str, Stamp]:
-    """Stamp every watched file: content/, templates/, static/, pyproject.toml and locales.yaml."""
+    """Stamp every input file of the site (engine/inputs.py lists where they are)."""
     snapshot: dict[str, Stamp] = {}
-    for name in (CONFIG_FILE, LOCALES_FILE):
-        _add_stamp(snapshot, config.root / name, name)
-    for folder in (config.content_dir, config.templates_dir, config.static_dir):
-        for path, rel in _walk(config.root / folder, folder):
-            _add_stamp(snapshot, path, rel)
+    for path, rel in walk_inputs(config):
+        _add_stamp(snapshot, path, rel)
     return snapshot
 
 
@@ -87,22 +75,6 @@ def _add_stamp(snapshot: dict[str, Stamp], path: Path, rel: str) -> None:
     except FileNotFoundError:  # removed between listing and stat: it is simply absent
         return
     snapshot[rel] = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-
-
-def _walk(folder: Path, rel: str) -> Iterator[tuple[Path, str]]:
-    """Yield the regular files below a folder, skipping hidden ones as discovery does."""
-    try:
-        entries = list(os.scandir(folder))
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for entry in sorted(entries, key=lambda entry: entry.name):
-        if entry.name.startswith("."):
-            continue
-        child = f"{rel}/{entry.name}"
-        if entry.is_dir(follow_symlinks=True):
-            yield from _walk(Path(entry.path), child)
-        elif entry.is_file(follow_symlinks=True):
-            yield Path(entry.path), child
 
 
 class Watcher:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from sitegen.engine.inputs import walk_folder
 from sitegen.model import Source
 from sitegen.settings.config import Config
 
@@ -27,13 +28,8 @@ def discover_sources(
 
 
 def _walk(folder: Path) -> Iterator[Path]:
-    """Yield the files below `folder`, skipping hidden ones and notebook checkpoints."""
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(part.startswith(".") for part in parts) or not path.is_file():
-            continue
+    """Yield the files below `folder` as the build's inputs are found: hidden ones skipped, sorted."""
+    for path, _rel in walk_folder(folder):
         yield path
 
 
