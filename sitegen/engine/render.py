@@ -224,6 +224,7 @@ class SiteContext:
         extra = {
             "page": page,
             "content": Markup(localize_labels(body, self.locale)),
+            "content_lang": self.body_language(page),
             "source_links": self._source_links(page),
             "newer": newer,
             "older": older,
@@ -294,6 +295,11 @@ class SiteContext:
                 for code in self.locales.build
             }
         return [(self.locales.get(code), found[code]) for code in self.locales.build if code in found]
+
+    def body_language(self, page: Page) -> str:
+        """Return the language of a page's body when it is not this locale's (a fallback), else ""."""
+        written = page.document.source.locale or self.locales.default  # a file without a locale suffix is in the default locale
+        return "" if written == self.locale.code else written
 
     def card_url(self, page: Page | None) -> str:
         """Return the URL of the generated social card of a post without an image:, or ""."""

@@ -10,11 +10,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sitegen.errors import ContentError, Problem, SitegenError, TemplateError
+from sitegen.errors import ContentError, Problem, SitegenError, TemplateError, warning
 from sitegen.markup.markdown import first_paragraph, plain_text
 from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
 from sitegen.settings.config import Config
-from sitegen.settings.locales import Locale, Locales, MissingTranslation, localize_fields, resolve
+from sitegen.settings.locales import (
+    Locale,
+    Locales,
+    MissingTranslation,
+    localize_fields,
+    resolve,
+    undeclared_codes,
+)
 from sitegen.site.dates import DateFormatError, parse_date
 from sitegen.site.translations import choose_version, group_translations, translation_key
 from sitegen.site.urls import locale_prefix, pretty_dest, slugify, split_post_name, url_for_dest
@@ -43,8 +50,20 @@ def build_site(
     problems += _collisions(sites.values(), assets)
     if problems:
         raise SitegenError.collect(_one_per_place(problems))
-    warnings = tuple(w for document in documents for w in document.warnings)
+    warnings = tuple(w for document in documents for w in (*document.warnings, *undeclared_locale_codes(document, locales)))
     return Site(sites, tuple(assets), warnings, _translations(sites), min(due, default=None))
+
+
+def undeclared_locale_codes(document: Document, locales: Locales) -> list[Problem]:
+    """Warn about each locale code of a front-matter map that is neither declared nor an alias of a declared one."""
+    found = []
+    for field, codes in undeclared_codes(document.meta, locales):
+        line = document.meta_lines.get(field)
+        shown = ", ".join(f"'{code}'" for code in codes)
+        found.append(
+            warning(f"'{field}' gives a value for {shown}, which locales.yaml does not declare; it is never shown", document.source.rel, line)
+        )
+    return found
 
 
 def _translations(sites: Mapping[str, LocaleSite]) -> dict[str, dict[str, str]]:
