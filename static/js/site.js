@@ -179,7 +179,8 @@
     });
   }
 
-  // Copy buttons on code blocks. The button sits in the block's bar (made at build time, so
+  // Copy buttons on code blocks (textContent: highlighted lines are blocks, and line numbers are
+  // drawn by CSS, so neither adds to the copied text). The button sits in the block's bar (made at build time, so
   // nothing moves when it appears); success is announced through one polite live region.
   function setUpCopyButtons() {
     var bars = document.querySelectorAll(".highlight > .code-bar");
@@ -197,7 +198,7 @@
       button.className = "copy-button";
       button.textContent = body.dataset.textCopy || "Copy";
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(code.innerText.replace(/\n$/, "")).then(function () {
+        navigator.clipboard.writeText(code.textContent.replace(/\n$/, "")).then(function () {
           var done = body.dataset.textCopied || "Copied";
           status.textContent = "";
           window.setTimeout(function () { status.textContent = done; }, 50);

@@ -137,7 +137,7 @@ def test_the_copy_button_copies_and_announces_it(browser: Any, example: BuiltSit
         page.keyboard.press("Enter")
         page.wait_for_function("document.querySelector('[role=status][aria-live=polite]:not(#search-status)').textContent !== ''")
         copied = page.evaluate("navigator.clipboard.readText()")
-        assert copied == block.locator("pre code").inner_text().rstrip("\n")
+        assert copied == block.locator("pre code").text_content().rstrip("\n")
         assert page.locator("[role=status][aria-live=polite]:not(#search-status)").text_content() == "Copied to the clipboard"
         block.scroll_into_view_if_needed()
         block.screenshot(path=str(SCREENSHOTS / "code-controls.png"))
