@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SITEGEN := $(BIN)/sitegen
 
-.PHONY: install build serve test check lint typecheck bench deploy clean
+.PHONY: install build serve test soak check lint typecheck bench deploy clean
 
 install: $(STAMP)
 
@@ -38,6 +38,10 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest -q -n auto
+
+# Kill -9 over a hundred builds (full, incremental and preview rebuilds) at random moments.
+soak: install
+	SITEGEN_KILL_MOMENTS=34 $(BIN)/python -m pytest -q tests/test_kill.py
 
 lint: install
 	$(BIN)/ruff check sitegen tests

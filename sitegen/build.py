@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.engine.plan import TEMPLATE_KINDS, Job
-from sitegen.engine.record import BuildRecord, lock_path, save_record
+from sitegen.engine.record import BuildRecord, digest, lock_path, save_record
 from sitegen.engine.stale import (
     fingerprint,
     inputs_digest,
@@ -109,7 +109,8 @@ def _build_changed(
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
     from sitegen.engine.deps import TemplateDigests
     from sitegen.engine.plan import plan_site
-    from sitegen.engine.render import make_contexts, make_environment, render_job
+    from sitegen.engine.render import make_contexts, make_environment
+    from sitegen.engine.workers import render_all
     from sitegen.markup.highlight import CSS_DEST
     from sitegen.publish.feeds import feed_dests
     from sitegen.site.links import resolve_site_links
@@ -127,14 +128,14 @@ def _build_changed(
     contexts = make_contexts(site, config, locales, env, generated, images)
     planned = plan_site(site, config, locales, contexts, TemplateDigests(env, config.templates_dir)) + image_jobs + card_jobs
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
-    made = {job.dest: render_job(job, contexts) for job in stale if job.kind != "search"}
+    made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
     warnings = (*site.warnings, *link_warnings, *dict.fromkeys(w for result in made.values() for w in result.warnings))
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
     new_record = _new_record(inputs, planned, made, record, site, warnings)
     index = any(job.kind == "search" for job in stale)
     outputs = [result.output for result in made.values()]
-    written = _write(out, outputs, planned, record, new_record.build_id, index)
+    written = _write(out, outputs, planned, record, new_record.build_id, index, search_stamp(config, out))
     save_record(config.cache_path, out, new_record)
     return BuildReport(
         written=written,
@@ -267,7 +268,9 @@ def _new_record(
     return BuildRecord(inputs, fingerprints, republish, tuple(warnings), {dest: names for dest, names in reads.items() if names})
 
 
-def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool) -> int:
+def _write(
+    out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool, stamp: Path
+) -> int:
     """Put the new tree in place in one step; return how many files were written or removed.
 
     With a trusted record only the changed files are written and the files no
@@ -289,9 +292,14 @@ def _write(out: Path, outputs: Sequence[Output], planned: Sequence[Job], record:
         staging.write(changed, {job.dest: job.source for job in planned})
         staging.remove(gone)
         if index:
-            index_site(staging.path)
+            index_site(staging.path, stamp)
         staging.commit(build_id)
     return len(changed) + len(gone)
+
+
+def search_stamp(config: Config, out: Path) -> Path:
+    """Return where the fingerprint of the pages in the output folder's search index is kept."""
+    return config.cache_path / f"search-{digest(str(out))[:16]}.txt"
 
 
 def _count_pages(fingerprints: Mapping[str, str]) -> int:

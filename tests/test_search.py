@@ -10,7 +10,7 @@ import pytest
 
 from sitegen.errors import SitegenError
 from sitegen.publish.search import SEARCH_DIR, index_site
-from tests.conftest import MakeSite, build_root
+from tests.conftest import DEFAULT_SETTINGS, MakeSite, build_root, tree_bytes
 
 LOCALES = """\
 default: en
@@ -135,3 +135,36 @@ def test_a_failed_run_keeps_the_previous_index(built: Path, monkeypatch: pytest.
     assert caught.value.format() == "error: search index failed: Error: could not parse page.html"
     assert (built / SEARCH_DIR / "pagefind-entry.json").read_bytes() == before
     assert not [path.name for path in built.iterdir() if path.name.startswith(f".{SEARCH_DIR}.")]
+
+
+SEARCH_SETTINGS = DEFAULT_SETTINGS + "search = true\n"
+
+
+def test_an_incremental_index_equals_a_clean_builds(make_site: MakeSite, tmp_path: Path) -> None:
+    pagefind_or_skip()
+    root = make_site(SITE, settings=SEARCH_SETTINGS)
+    build_root(root)
+    post = root / "content/blog/2024-03-05-attention.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nScaled by the square root of the key size.\n", encoding="utf-8")
+    build_root(root)
+    build_root(root, output=tmp_path / "clean")
+    assert tree_bytes(root / "_site" / SEARCH_DIR) == tree_bytes(tmp_path / "clean" / SEARCH_DIR)
+    words = {path.name for path in (root / "_site" / SEARCH_DIR / "fragment").iterdir()}
+    assert len(words) == 3  # about, its translation and the post: listings are not indexed
+
+
+
+def test_pagefind_runs_only_when_an_indexed_page_changed(make_site: MakeSite) -> None:
+    pagefind_or_skip()
+    root = make_site(SITE, settings=SEARCH_SETTINGS)
+    build_root(root)
+    index = root / "_site" / SEARCH_DIR / "pagefind-entry.json"
+    first = index.stat().st_ino  # a build keeps unchanged files (hard links); each run of Pagefind makes new ones
+    # A new static file changes no indexed page: Pagefind is not run.
+    (root / "static/extra.txt").write_text("not a page\n", encoding="utf-8")
+    assert build_root(root).written == 1
+    assert index.stat().st_ino == first
+    post = root / "content/blog/2024-03-05-attention.md"
+    post.write_text(post.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    build_root(root)
+    assert index.stat().st_ino != first

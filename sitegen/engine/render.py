@@ -15,6 +15,7 @@ import re
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -86,6 +87,10 @@ def make_environment(config: Config) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Each build makes its own environment, so a template never changes under it: without
+        # auto_reload every include inside a loop is a dictionary lookup instead of a stat().
+        auto_reload=False,
+        cache_size=-1,
     )
     env.context_class = _TrackingContext
     return env
@@ -205,6 +210,7 @@ class SiteContext:
         self.links = link_table(site, whole, config, locales, generated)
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
+        self._dates: dict[date, str] = {}  # Babel is slow, and each post's date is on many listings
 
     def shared_inputs(self) -> str:
         """Digest every global a template sees except the site-wide ones (SITE_WIDE) and the page itself."""
@@ -328,7 +334,7 @@ class SiteContext:
             "locales": self.locales,
             **self.site_wide(),
             "t": self.text,
-            "format_date": self.locale.format_date,
+            "format_date": self.format_date,
             "url": self.url,
             "link": lambda target: self.link(target, folder),
             "asset": lambda target: self.link(target, ""),
@@ -374,6 +380,13 @@ class SiteContext:
         found = self.links.url_of(item)
         assert found is not None  # _menu_title checked it
         return found
+
+    def format_date(self, value: date | datetime) -> str:
+        """Format a date the way this locale writes it (the `format_date()` of templates)."""
+        day = value.date() if isinstance(value, datetime) else value  # what the locale formats
+        if day not in self._dates:
+            self._dates[day] = self.locale.format_date(day)
+        return self._dates[day]
 
     def text(self, key: str, **values: Any) -> str:
         """Return a UI string of this locale (the `t()` of templates)."""

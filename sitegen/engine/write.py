@@ -30,6 +30,7 @@ from typing import Self
 
 from sitegen.errors import OutputError
 from sitegen.model import Output
+from sitegen.publish.search import SEARCH_DIR  # its own staging folders start with '.' + this
 from sitegen.settings.config import Config
 
 log = logging.getLogger(__name__)
@@ -37,7 +38,6 @@ log = logging.getLogger(__name__)
 MARKER = ".sitegen-output"
 _MARKER_TEXT = "This folder is written by sitegen; it is replaced by every build.\n"
 _BUILD_LINE = "build "
-_SEARCH_DIR = "pagefind"  # publish/search.py's folder; its own staging folders start with "." + this
 
 
 def check_output_folder(out: Path, config: Config) -> None:
@@ -86,7 +86,7 @@ def recover(out: Path) -> None:
         log.debug("removing %s, left by a build that did not finish", leftover.name)
         _remove(leftover)
     if out.is_dir():
-        for leftover in (*out.glob(f".{_SEARCH_DIR}.new-*"), *out.glob(f".{_SEARCH_DIR}.old-*")):
+        for leftover in (*out.glob(f".{SEARCH_DIR}.new-*"), *out.glob(f".{SEARCH_DIR}.old-*")):
             _remove(leftover)
 
 
@@ -94,7 +94,7 @@ def leftovers(out: Path) -> list[Path]:
     """List the staging folders of unfinished builds into `out` (for tests and messages)."""
     found = [*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")]
     if out.is_dir():
-        found += [*out.glob(f".{_SEARCH_DIR}.new-*"), *out.glob(f".{_SEARCH_DIR}.old-*")]
+        found += [*out.glob(f".{SEARCH_DIR}.new-*"), *out.glob(f".{SEARCH_DIR}.old-*")]
     return sorted(found)
 
 

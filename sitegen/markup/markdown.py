@@ -10,13 +10,19 @@ import functools
 import html
 import json
 import re
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import markdown
+from markdown import Extension
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
-from sitegen.markup.math import MathFailure, extract_math, restore_math, untokenize
+from sitegen.markup.footnotes import FootnoteExtension
+from sitegen.markup.headings import has_math_token, untokenize_readable
+from sitegen.markup.kramdown import KramdownExtension, remove_extensions
+from sitegen.markup.math import MathFailure, MathSpan, extract_math, restore_math
 from sitegen.markup.mathml import number_equations, render_math
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
@@ -41,8 +47,8 @@ def _anchor(value: str, separator: str) -> str:
     return anchor or slugify(value)
 
 
-def _extensions(style: str) -> tuple[list[str], dict[str, dict[str, object]]]:
-    names = [
+def _extensions(style: str) -> tuple[list[str | Extension], dict[str, dict[str, object]]]:
+    names: list[str | Extension] = [
         "tables",
         "footnotes",
         "attr_list",
@@ -54,6 +60,8 @@ def _extensions(style: str) -> tuple[list[str], dict[str, dict[str, object]]]:
         "toc",
         "pymdownx.superfences",
         "pymdownx.highlight",
+        KramdownExtension(),
+        FootnoteExtension(),
     ]
     configs: dict[str, dict[str, object]] = {
         "toc": {"slugify": _anchor, "toc_depth": "1-4"},
@@ -104,7 +112,9 @@ def _versions() -> str:
     from sitegen import __version__
 
     names = ("markdown", "pymdown-extensions", "pygments", "latex2mathml")
-    return __version__ + "".join(f" {name}={metadata.version(name)}" for name in names)
+    # The markup code itself too: a changed rule must not be hidden by HTML cached before it.
+    code = cache_key(*(path.read_bytes() for path in sorted(Path(__file__).parent.glob("*.py"))))
+    return __version__ + "".join(f" {name}={metadata.version(name)}" for name in names) + f" markup={code}"
 
 
 def _to_json(rendered: RenderedMarkdown) -> bytes:
@@ -125,11 +135,14 @@ def _from_json(stored: bytes) -> RenderedMarkdown:
 
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     """Render Markdown with math protected, returning HTML, headings and math failures."""
-    tokenised, spans = extract_math(text)
+    tokenised, spans = extract_math(remove_extensions(text))
     converter = _converter(style)
     converter.reset()
     body = converter.convert(tokenised)
-    toc = tuple(_flatten(getattr(converter, "toc_tokens", []), spans))
+    tokens = getattr(converter, "toc_tokens", [])
+    renamed = _math_free_ids(tokens, spans)
+    body = _rename_ids(body, renamed)
+    toc = tuple(_flatten(tokens, spans, renamed))
     rendered: list[str] = []
     failures: list[MathFailure] = []
     numbering = number_equations(spans)
@@ -155,30 +168,71 @@ def _demote_headings(body: str) -> str:
     )
 
 
-def _flatten(tokens: list[dict[str, object]], spans: list) -> list[Heading]:  # type: ignore[type-arg]
-    headings: list[Heading] = []
+def _walk(tokens: list[dict[str, object]]) -> Iterator[dict[str, object]]:
     for token in tokens:
-        name = html.unescape(_TAGS.sub("", str(token["name"])))
-        headings.append(Heading(int(str(token["level"])), str(token["id"]), untokenize(name, spans)))
+        yield token
         children = token.get("children")
         if isinstance(children, list):
-            headings += _flatten(children, spans)
-    return headings
+            yield from _walk(children)
 
 
-_CODE_BLOCK = re.compile(r'<div class="language-([\w+#.-]+) highlight"><pre>')
+def _heading_text(token: Mapping[str, object], spans: Sequence[MathSpan]) -> str:
+    """Return a heading's text as words, its math read as text (issue 12)."""
+    name = html.unescape(_TAGS.sub("", str(token["name"])))
+    return untokenize_readable(name, [span.tex for span in spans])
+
+
+def _math_free_ids(tokens: list[dict[str, object]], spans: Sequence[MathSpan]) -> dict[str, str]:
+    """Give each heading whose id was made from a math token an id made from its readable text."""
+    taken = {str(token["id"]) for token in _walk(tokens)}
+    renamed: dict[str, str] = {}
+    for token in _walk(tokens):
+        old = str(token["id"])
+        if not has_math_token(old):
+            continue
+        base = _anchor(_heading_text(token, spans), "-")
+        new, number = base, 0
+        while new in taken:
+            number += 1
+            new = f"{base}_{number}"
+        taken.add(new)
+        renamed[old] = new
+    return renamed
+
+
+def _rename_ids(body: str, renamed: Mapping[str, str]) -> str:
+    for old, new in renamed.items():
+        body = body.replace(f'id="{old}"', f'id="{new}"').replace(f'href="#{old}"', f'href="#{new}"')
+    return body
+
+
+def _flatten(tokens: list[dict[str, object]], spans: Sequence[MathSpan], renamed: Mapping[str, str]) -> list[Heading]:
+    return [
+        Heading(int(str(token["level"])), renamed.get(str(token["id"]), str(token["id"])), _heading_text(token, spans))
+        for token in _walk(tokens)
+    ]
+
+
+_CODE_BLOCK = re.compile(r'(<div\b[^>]*\bclass="(?:[^"]* )?highlight\b[^>]*)>((?:<span class="filename">[^<]*</span>)?)<pre>')
+_CLASS = re.compile(r'\bclass="([^"]*)"')
 
 
 def _polish(body: str) -> str:
     """Give code blocks a bar with their language (site.js adds a copy button to it).
 
-    The block takes keyboard focus, since it scrolls sideways (WCAG 2.1.1).
+    The language moves from the block's `language-…` class to `data-lang`. The block takes
+    keyboard focus, since it scrolls sideways (WCAG 2.1.1). A block's title stays above the bar.
     """
 
     def bar(match: re.Match[str]) -> str:
-        language = match.group(1)
+        opening = match.group(1)
+        classes = _CLASS.search(opening)
+        names = classes.group(1).split() if classes else []
+        language = next((name[len("language-") :] for name in names if name.startswith("language-")), "text")
+        kept = " ".join(name for name in names if not name.startswith("language-"))
+        opening = _CLASS.sub(lambda _: f'class="{kept}"', opening, count=1) + f' data-lang="{html.escape(language)}">'
         label = "" if language == "text" else f'<span class="code-lang">{html.escape(language)}</span>'
-        return f'<div class="highlight" data-lang="{html.escape(language)}"><div class="code-bar" data-pagefind-ignore>{label}</div><pre tabindex="0">'
+        return f'{opening}{match.group(2)}<div class="code-bar" data-pagefind-ignore>{label}</div><pre tabindex="0">'
 
     return _CODE_BLOCK.sub(bar, body)
 

@@ -12,12 +12,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sitegen.markup.fences import closes, fence_marker
+from sitegen.markup.blocks import CODE, classify_lines, reindent_math_line
 
 TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
-_SPECIAL = re.compile(r"[$\\`]")
+_SPECIAL = re.compile(r"[$\\`<]")
+# An HTML start or end tag, attributes and all (after the HTML syntax, so that `$a<b$` is no tag).
+_TAG = re.compile(
+    r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
+)
+_RAW_ELEMENTS = frozenset({"code", "pre", "script", "style", "textarea", "kbd", "samp"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,32 +49,30 @@ def extract_math(text: str) -> tuple[str, list[MathSpan]]:
     out: list[str] = []
     chunk: list[str] = []
     chunk_start = 0
-    fence: str | None = None
     lines = text.splitlines(keepends=True)
-    for number, line in enumerate(lines):
-        marker = fence_marker(line)
-        if fence is None and marker:
-            out.append(_scan(("".join(chunk)), chunk_start, spans))
-            chunk, fence = [], marker
+    for number, (line, kind) in enumerate(zip(lines, classify_lines(lines), strict=True)):
+        if kind.kind == CODE:
+            out.append(_scan("".join(chunk), chunk_start, spans))
+            chunk = []
             out.append(line)
-        elif fence is not None:
-            out.append(line)
-            if closes(fence, line):
-                fence, chunk_start = None, number + 1
-        else:
-            if not chunk:
-                chunk_start = number
-            chunk.append(line)
+            continue
+        if not chunk:
+            chunk_start = number
+        chunk.append(reindent_math_line(line, kind.depth))
     out.append(_scan("".join(chunk), chunk_start, spans))
     return "".join(out), spans
 
 
 def _scan(text: str, first_line: int, spans: list[MathSpan]) -> str:
-    """Tokenise math in a stretch of Markdown with no fenced code in it."""
+    """Tokenise math in a stretch of Markdown with no code block in it.
+
+    Code spans, HTML tags (`class="12u$(small)"`), comments and the content of
+    raw elements such as `<code>` and `<script>` are copied unchanged (issue 12).
+    """
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        if text[i] not in "$\\`":  # copy plain text up to the next character that can start math or code
+        if text[i] not in "$\\`<":  # copy plain text up to the next character that can start math, code or a tag
             special = _SPECIAL.search(text, i)
             stop = special.start() if special else n
             out.append(text[i:stop])
@@ -77,7 +80,7 @@ def _scan(text: str, first_line: int, spans: list[MathSpan]) -> str:
             continue
         found = _match_at(text, i)
         if found is None:
-            step = _skip_code_span(text, i) if text[i] == "`" else i + 1
+            step = _skip_verbatim(text, i)
             if text[i] == "\\" and i + 1 < n and text[i + 1] == "$":
                 out.append("$")
                 i += 2
@@ -91,6 +94,26 @@ def _scan(text: str, first_line: int, spans: list[MathSpan]) -> str:
         spans.append(MathSpan(tex, display, text[i:end], line))
         i = end
     return "".join(out)
+
+
+def _skip_verbatim(text: str, i: int) -> int:
+    """Return the index after the code span, tag, comment or raw element at `i` (or `i + 1`)."""
+    if text[i] == "`":
+        return _skip_code_span(text, i)
+    if text[i] != "<":
+        return i + 1
+    if text.startswith("<!--", i):
+        end = text.find("-->", i + 4)
+        return end + 3 if end != -1 else i + 1
+    tag = _TAG.match(text, i)
+    if tag is None:
+        return i + 1
+    name = tag.group(1).lower()
+    if name in _RAW_ELEMENTS and not tag.group(0).endswith("/>"):
+        close = re.compile(f"</{name}\\s*>", re.IGNORECASE).search(text, tag.end())
+        if close:
+            return close.end()
+    return tag.end()
 
 
 def _match_at(text: str, i: int) -> tuple[int, str, bool] | None:
@@ -127,7 +150,8 @@ def _delimited(text: str, i: int, opening: str, closing: str, *, display: bool) 
             break
         end += 1
     tex = text[start:end]
-    if not tex.strip() or "\n\n" in tex.strip("\n"):
+    # kramdown: `$$…$$` is math even with blank lines inside; math holds no code span and no HTML tag.
+    if not tex.strip() or (opening != "$$" and "\n\n" in tex.strip("\n")) or "`" in tex or _TAG.search(tex):
         return None
     return end + len(closing), tex.strip(), display
 
@@ -142,7 +166,7 @@ def _single_dollar(text: str, i: int) -> tuple[int, str, bool] | None:
         if char == "\\":
             j += 2
             continue
-        if char == "\n" and text.startswith("\n", j + 1):
+        if (char == "\n" and text.startswith("\n", j + 1)) or char == "`" or (char == "<" and _TAG.match(text, j)):
             return None
         if char == "$":
             if text[j - 1].isspace() or (j + 1 < len(text) and text[j + 1].isdigit()):

@@ -1,20 +1,38 @@
 """Full-text search for a static host: a Pagefind index written into the built site.
 
-Pagefind reads the built HTML, picks each page's language from `<html lang>` and writes
-one index per language plus its browser module into `<out>/pagefind/`. Only elements marked
-`data-pagefind-body` are indexed (the templates mark posts and pages, not listings).
-The index is made in a folder beside the old one and swapped in when complete, so a failed
-run leaves the previous index as it was.
+Pagefind picks each page's language from `<html lang>` and writes one index per
+language plus its browser module into `<out>/pagefind/`. Only elements marked
+`data-pagefind-body` are indexed (the templates mark posts and pages, not
+listings), so only pages carrying the mark are handed to Pagefind; a site whose
+templates mark nothing has every page indexed whole.
+
+Pagefind runs as a service (`pagefind --service`, the protocol behind its
+Python and Node APIs) and is given each page's HTML in a fixed order, so the
+same pages always give the same index. The pip package's asyncio client is not
+used: it polls for each answer with a 0.1 s sleep, a minute and a half for a
+thousand pages. When a fingerprint of the indexed pages matches the last
+index's, Pagefind is not run at all: its index would be the same bytes.
+
+The index is made in a folder beside the old one and swapped in when complete,
+so a failed run leaves the previous index as it was.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import IO, Any
 
 from sitegen.errors import SitegenError
 
@@ -24,21 +42,64 @@ SEARCH_DIR = "pagefind"  # the folder under the output root; templates load page
 INSTALL_HINT = "install it with: pip install 'pagefind[extended]' (the extended binary segments Chinese text)"
 TIMEOUT_SECONDS = 300
 ENTRY_FILE = "pagefind-entry.json"
+# MathML flattens to run-together symbols ("ezi∑jezj") in result excerpts: leave formulas out.
+INDEX_CONFIG: dict[str, Any] = {"exclude_selectors": ["math"]}
+_BODY_MARK = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s>=/]")
 
 
-def index_site(out: Path) -> None:
-    """Index the built site at `out` into `out/pagefind/`, replacing any index already there."""
-    if not out.is_dir() or not any(out.rglob("*.html")):
+def index_site(out: Path, stamp: Path | None = None) -> bool:
+    """Index the built site at `out` into `out/pagefind/`, replacing any index already there.
+
+    With `stamp` (a file in the build cache), Pagefind is skipped when the
+    indexed pages are the ones the stamp records and the index in place is the
+    one made from them.
+    Return whether Pagefind ran.
+    """
+    pages = indexed_pages(out)
+    if not pages:
         raise SitegenError(f"nothing to index for search: no HTML pages in {out.name}/", hint="build the site first")
     executable = find_pagefind()
+    fingerprint = _fingerprint(executable, pages)
+    if stamp is not None and _read(stamp) == _stamp_text(fingerprint, out / SEARCH_DIR):
+        return False
     staging = out / f".{SEARCH_DIR}.new-{os.getpid()}"
     _remove(staging)
     try:
-        _run_pagefind(executable, out, staging)
+        _run_service(executable, pages, staging)
         _sort_entry(staging / ENTRY_FILE)
         _swap_in(staging, out / SEARCH_DIR)
     finally:
         _remove(staging)
+    if stamp is not None:
+        _write_stamp(stamp, _stamp_text(fingerprint, out / SEARCH_DIR))
+    return True
+
+
+def _stamp_text(fingerprint: str, index: Path) -> str:
+    """Return what the stamp records: the indexed pages' fingerprint and the index made from them.
+
+    Pagefind's entry file names each language's index by a hash of its
+    contents, so it tells the index in place from another (an index left by a
+    build that was stopped before its tree was swapped in has another entry).
+    """
+    try:
+        entry = hashlib.sha256((index / ENTRY_FILE).read_bytes()).hexdigest()
+    except OSError:
+        return ""  # no index: nothing to match
+    return f"{fingerprint} {entry}\n"
+
+
+def indexed_pages(out: Path) -> tuple[tuple[str, bytes], ...]:
+    """Return (dest, HTML) of the pages Pagefind indexes, sorted: those marked `data-pagefind-body`, else all."""
+    if not out.is_dir():
+        return ()
+    pages = sorted(
+        (path.relative_to(out).as_posix(), path.read_bytes())
+        for path in out.rglob("*.html")
+        if path.is_file() and not path.relative_to(out).as_posix().startswith((f"{SEARCH_DIR}/", f".{SEARCH_DIR}."))
+    )
+    marked = tuple(page for page in pages if _BODY_MARK.search(page[1]))
+    return marked or tuple(pages)
 
 
 def find_pagefind() -> Path:
@@ -53,19 +114,112 @@ def find_pagefind() -> Path:
     return Path(executable)
 
 
-def _run_pagefind(executable: Path, out: Path, staging: Path) -> None:
-    # MathML flattens to run-together symbols ("ezi∑jezj") in result excerpts: leave formulas out.
-    command = [str(executable), "--site", str(out), "--output-path", str(staging), "--exclude-selectors", "math", "--quiet"]
-    log.debug("running %s", " ".join(command))
-    try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SitegenError(f"search index failed: could not run Pagefind: {exc}", hint=INSTALL_HINT) from exc
-    if result.returncode != 0 or not (staging / "pagefind.js").is_file():
-        raise SitegenError(f"search index failed: {_last_line(result) or f'Pagefind exited with status {result.returncode}'}")
-    for line in result.stdout.splitlines() + result.stderr.splitlines():
-        if line.strip():
-            log.debug("pagefind: %s", line.strip())
+def _fingerprint(executable: Path, pages: Iterable[tuple[str, bytes]]) -> str:
+    """Hash what the index is made from: the binary, the options and every indexed page."""
+    hasher = hashlib.sha256()
+    hasher.update(f"{executable.resolve()}\x00{executable.stat().st_size}\x00{INDEX_CONFIG!r}\x00".encode())
+    for dest, data in pages:
+        hasher.update(dest.encode("utf-8") + b"\x00" + hashlib.sha256(data).digest())
+    return hasher.hexdigest()
+
+
+def _run_service(executable: Path, pages: Sequence[tuple[str, bytes]], staging: Path) -> None:
+    """Add every page to a new index in a Pagefind service and write the index into `staging`."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            process = subprocess.Popen(
+                [str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors
+            )
+        except OSError as exc:
+            raise SitegenError(f"search index failed: could not run Pagefind: {exc}", hint=INSTALL_HINT) from exc
+        service = _Service(process, errors)
+        try:
+            index = service.ask({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
+            # Answers are read on a thread while the pages go out, so neither pipe fills up and blocks.
+            requests = [_add_file(index, dest, data) for dest, data in pages]
+            service.ask_all(requests, "IndexedFile")
+            service.ask({"type": "WriteFiles", "index_id": index, "output_path": str(staging.resolve())})
+        finally:
+            service.close()
+    if not (staging / "pagefind.js").is_file():
+        raise SitegenError("search index failed: Pagefind wrote no pagefind.js")
+
+
+def _add_file(index: int, dest: str, data: bytes) -> dict[str, Any]:
+    # The URL Pagefind's CLI gives a file: the path from the site root, without a final index.html.
+    url = "/" + dest.removesuffix("index.html")
+    contents = data.decode("utf-8", errors="replace")
+    return {"type": "AddFile", "index_id": index, "file_path": None, "url": url, "file_contents": contents}
+
+
+class _Service:
+    """A running `pagefind --service`: base64 JSON messages, each ended by a comma, both ways."""
+
+    def __init__(self, process: subprocess.Popen[bytes], errors: IO[bytes]) -> None:
+        self._process = process
+        self._errors = errors
+        self._next_id = 0
+
+    def ask(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and return its answer."""
+        return self.ask_all([payload], str(payload["type"]))[0]
+
+    def ask_all(self, payloads: Sequence[dict[str, Any]], expected: str) -> list[dict[str, Any]]:
+        """Send requests while reading their answers; fail on the first answer that is not `expected`."""
+        answers: list[dict[str, Any]] = []
+        reader = threading.Thread(target=self._read, args=(len(payloads), answers), daemon=True)
+        reader.start()
+        stdin = self._process.stdin
+        assert stdin is not None
+        try:
+            for payload in payloads:
+                self._next_id += 1
+                message = json.dumps({"message_id": self._next_id, "payload": payload}).encode("utf-8")
+                stdin.write(base64.b64encode(message) + b",")
+            stdin.flush()
+        except OSError:
+            pass  # the service stopped: its own message says why
+        reader.join(TIMEOUT_SECONDS)
+        if reader.is_alive() or len(answers) < len(payloads):
+            self._process.kill()
+            reader.join()
+            raise SitegenError(f"search index failed: {self._last_error() or 'Pagefind stopped without answering'}")
+        for answer in answers:
+            if answer.get("type") != expected:
+                raise SitegenError(f"search index failed: {answer.get('message') or answer}")
+        return answers
+
+    def _read(self, count: int, answers: list[dict[str, Any]]) -> None:
+        stdout = self._process.stdout
+        assert isinstance(stdout, io.BufferedReader)
+        pending = b""
+        while len(answers) < count:
+            chunk = stdout.read1(1 << 16)
+            if not chunk:
+                return
+            pending += chunk
+            *messages, pending = pending.split(b",")
+            for message in messages:
+                answers.append(json.loads(base64.b64decode(message))["payload"])
+
+    def close(self) -> None:
+        """Stop the service."""
+        if self._process.stdin is not None:
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def _last_error(self) -> str:
+        self._errors.seek(0)
+        lines = [line.strip() for line in self._errors.read().decode("utf-8", errors="replace").splitlines() if line.strip()]
+        errors = [line for line in lines if "error" in line.lower()]
+        return (errors or lines or [""])[-1]
 
 
 def _sort_entry(path: Path) -> None:
@@ -75,10 +229,18 @@ def _sort_entry(path: Path) -> None:
     path.write_text(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _last_line(result: subprocess.CompletedProcess[str]) -> str:
-    lines = [line.strip() for line in (result.stderr + "\n" + result.stdout).splitlines() if line.strip()]
-    errors = [line for line in lines if "error" in line.lower()]
-    return (errors or lines or [""])[-1]
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return "-"  # never equal to a stamp
+
+
+def _write_stamp(stamp: Path, fingerprint: str) -> None:
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    temporary = stamp.with_name(f".{stamp.name}.tmp-{os.getpid()}")
+    temporary.write_text(fingerprint, encoding="utf-8")
+    os.replace(temporary, stamp)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

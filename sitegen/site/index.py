@@ -23,6 +23,7 @@ from sitegen.settings.locales import (
     undeclared_codes,
 )
 from sitegen.site.dates import DateFormatError, parse_date
+from sitegen.site.history import undated_post_date
 from sitegen.site.translations import choose_version, group_translations, translation_key
 from sitegen.site.urls import locale_prefix, pretty_dest, slugify, split_post_name, url_for_dest
 
@@ -126,6 +127,8 @@ def resolve_page(
     fields = _resolve_fields(document, locales, locale)
     kind = source.kind
     date = _field_date(fields, "date", document, config) or _file_date(source, config)
+    if kind == "post" and date is None:
+        date = undated_post_date(source.path, config.zone, modified_time=source.suffix == ".ipynb")
     if kind == "post" and date is None:
         raise ContentError("a post needs a date: name it YYYY-MM-DD-slug.md or add 'date:'", source.rel, 1)
     page_id = _page_id(source, fields)

@@ -7,8 +7,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, urlsplit
 
+from markdown.extensions.toc import slugify_unicode
+
 from sitegen.errors import Problem, warning
-from sitegen.model import LocaleSite, Page, Site, Source
+from sitegen.markup.headings import jupyter_anchor
+from sitegen.model import Heading, LocaleSite, Page, Site, Source
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locales
 from sitegen.site.urls import (
@@ -51,6 +54,17 @@ class LinkTable:
             return self.special[page_id]
         page = self.pages_by_id.get(page_id)
         return page.url if page else None
+
+    def page_at(self, folder: str, target: str) -> Page | None:
+        """Return the page a relative link from `folder` points at, or None if it is no page."""
+        path = join_rel(folder, unquote(target))
+        if path in self.pages_by_source:
+            return self.pages_by_source[path]
+        for candidate in (path, path.removesuffix("/index.html"), path.removesuffix(".html")):
+            page = self.pages_by_id.get(candidate.strip("/")) if candidate and not candidate.startswith("..") else None
+            if page:
+                return page
+        return None
 
     def resolve(self, folder: str, target: str) -> str | None:
         """Return the URL a relative link from `folder` points at, or None if nothing is there."""
@@ -116,6 +130,7 @@ def resolve_site_links(
 
 def _resolve_page(page: Page, table: LinkTable, problems: list[Problem]) -> Page:
     summary, found = rewrite_links(page.summary, page, table)
+    summary = summary_elsewhere(summary, page)
     problems.extend(found)
     if page.document.is_template or not page.translated:
         return replace(page, summary=summary)
@@ -143,6 +158,20 @@ def _with_pages(site: LocaleSite, pages: tuple[Page, ...], posts: tuple[Page, ..
             for slug, listings in site.tag_listings.items()
         },
     )
+
+
+_OWN_FRAGMENT = re.compile(r'(\shref=")#([^"]*")')
+_REFERENCE_ID = re.compile(r'\sid="fnref\d*:[^"]*"')
+
+
+def summary_elsewhere(summary: str, page: Page) -> str:
+    """Make a summary fit to be shown on other pages: its `#` links lead to the post, its footnote references lose their ids.
+
+    A listing page has neither the post's footnotes nor its headings (issue 12).
+    """
+    if "#" not in summary and "fnref" not in summary:
+        return summary
+    return _OWN_FRAGMENT.sub(lambda match: f"{match.group(1)}{page.url}#{match.group(2)}", _REFERENCE_ID.sub("", summary))
 
 
 def read_source_text(source: Source) -> str:
@@ -192,7 +221,9 @@ def attachment_dest(page: Page, name: str) -> str:
 def _rewrite(target: str, page: Page, table: LinkTable) -> str | None:
     if target.startswith(ATTACHMENT):
         return page.url.rpartition("/")[0] + "/" + quote(target[len(ATTACHMENT) :])
-    if not target or target.startswith(("#", "?")) or is_external(target):
+    if target.startswith("#"):
+        return "#" + heading_fragment(target[1:], page.document.toc)
+    if not target or target.startswith("?") or is_external(target):
         return target
     if target.startswith("/"):
         return rebase_root_relative(target, table.base_path)
@@ -201,8 +232,29 @@ def _rewrite(target: str, page: Page, table: LinkTable) -> str | None:
     if url is None:
         return None
     query = f"?{parts.query}" if parts.query else ""
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
-    return url + query + fragment
+    linked = table.page_at(page.document.source.folder, parts.path)
+    fragment = heading_fragment(parts.fragment, linked.document.toc) if linked else parts.fragment
+    return url + query + (f"#{fragment}" if fragment else "")
+
+
+def heading_fragment(fragment: str, headings: Sequence[Heading]) -> str:
+    """Return the anchor a heading link means on a page: as written, or the heading whose Jupyter or slug form it is.
+
+    Notebooks link to headings the way Jupyter writes anchors
+    (`#Clustering:-Inferring-Labels-on-Unlabeled-Data`), GitHub-flavoured
+    READMEs by a lower-case slug; sitegen's heading ids differ from both.
+    """
+    wanted = unquote(fragment)
+    if not wanted or any(heading.anchor == wanted for heading in headings):
+        return fragment
+    for heading in headings:
+        if jupyter_anchor(heading.text) == wanted:
+            return heading.anchor
+    slug = slugify_unicode(wanted, "-")
+    for heading in headings:
+        if heading.anchor == slug or slugify_unicode(heading.anchor, "-") == slug:
+            return heading.anchor
+    return fragment
 
 
 def _line_of(source_text: str, target: str, fallback: int) -> int:

@@ -1,0 +1,479 @@
+"""kramdown syntax, as Jekyll sites write it, for Python-Markdown.
+
+- Block inline attribute lists on a line of their own: `{: .class #id key="value"}`
+  (also `{:.a.b}`) after a block apply to it, before a block (after a blank line)
+  to the next one: paragraphs, images, headings, lists, tables, quotes, code.
+- Span attribute lists right after a span: `` `code`{:.info} ``, `![x](y){:width="64px"}`.
+- Attribute list definitions `{:name: .class}` and references `{: name}`.
+- A list carrying `{:toc}` is replaced by the table of contents; `{:.no_toc}`
+  headings are left out of it.
+- `{::comment}…{:/comment}` disappears; `{::options …/}` is accepted and ignored;
+  `{::nomarkdown}` markers go and their content is kept.
+- `markdown="1"` on an HTML element nested in others makes them Markdown-aware too.
+
+Rules from https://kramdown.gettalong.org/syntax.html (issue 12).
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import itertools
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from sitegen.markup.blocks import CODE, TEXT, Line, classify_lines
+from sitegen.markup.fences import closes, fence_marker
+
+# kramdown's ALD grammar: names are \w[\w-]*, values are quoted, `\}` escapes a brace.
+_NAME = r"\w[\w-]*"
+_BODY = r"(?P<body>(?:[^}\\\n]|\\.)*)"
+_IAL_LINE = re.compile(r"^(?P<quote>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)\{:(?![:/])" + _BODY + r"\}[ \t]*$")
+_ALD_LINE = re.compile(r"^[ ]{0,3}\{:(?P<name>" + _NAME + r"):" + _BODY + r"\}[ \t]*$")
+_SPAN_IAL = re.compile(r"\{:(?![:/])" + _BODY + r"\}")
+_TOKEN = re.compile(
+    r"""(?P<key>[\w-]+)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>(?:[^'\\]|\\.)*)'|(?P<bare>[^\s"'}]+))"""
+    r"|(?P<multi>(?:[#.]" + _NAME + r")+)|(?P<ref>" + _NAME + r")"
+)
+_ID_OR_CLASS = re.compile(r"([#.])(" + _NAME + r")")
+_COMMENT = re.compile(r"\{::comment\}.*?(?:\{:/comment\}|\{:/\}|\Z)", re.DOTALL)
+_EXTENSION_TAG = re.compile(r"\{::(?:options|comment|nomarkdown)\b(?:[^}\\]|\\.)*/\}|\{::nomarkdown\}|\{:/nomarkdown\}|\{:/\}")
+_STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_TRAILING_IAL = re.compile(r"(?:^|(?<=\s))\{:(?![:/])" + _BODY + r"\}\s*$")
+_TRAILING_TARGETS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd"})
+_MARKER = re.compile(r"^zzkdial(\d+)(p|n)zz$")
+_STRAY_MARKER = re.compile(r"[ \t]*zzkdial\d+[pn]zz[ \t]*\n?")
+_MARKER_FORMAT = "zzkdial{:d}{}zz"
+_FENCE_OPENER = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+_BLOCK_ELEMENTS = frozenset(
+    ["address", "article", "aside", "blockquote", "details", "dialog", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "li", "main", "nav", "ol", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
+)
+TOC_ID = "markdown-toc"
+
+
+@dataclass(frozen=True, slots=True)
+class Attributes:
+    """One parsed attribute list."""
+
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    refs: tuple[str, ...] = ()  # reference names: definitions, or `toc`
+
+
+def parse_attribute_list(body: str) -> Attributes:
+    """Parse the inside of `{: …}`: `#id`, `.class`, `.a.b`, `key="value"` and reference names."""
+    element_id, classes, pairs, refs = "", [], [], []
+    for match in _TOKEN.finditer(body):
+        if match.group("key"):
+            value = next(v for v in (match.group("dq"), match.group("sq"), match.group("bare")) if v is not None)
+            value = re.sub(r"\\(.)", r"\1", value)
+            if match.group("key") == "class":
+                classes += value.split()
+            elif match.group("key") == "id":
+                element_id = value
+            else:
+                pairs.append((match.group("key"), value))
+        elif match.group("multi"):
+            for kind, name in _ID_OR_CLASS.findall(match.group("multi")):
+                if kind == "#":
+                    element_id = name
+                else:
+                    classes.append(name)
+        else:
+            refs.append(match.group("ref"))
+    return Attributes(element_id, tuple(classes), tuple(pairs), tuple(refs))
+
+
+def _merge(first: Attributes, second: Attributes) -> Attributes:
+    return Attributes(
+        second.id or first.id, first.classes + second.classes, first.pairs + second.pairs, first.refs + second.refs
+    )
+
+
+def remove_extensions(text: str) -> str:
+    """Drop kramdown comments and extension tags outside code, keeping every line (math lines stay right)."""
+    if "{::" not in text and "{:/" not in text:
+        return text
+    lines = text.splitlines(keepends=True)
+    is_code = [kind.kind == CODE for kind in classify_lines(lines)]
+    starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+
+    def drop(match: re.Match[str]) -> str:
+        if is_code[bisect.bisect_right(starts, match.start()) - 1]:
+            return match.group(0)
+        return "\n" * match.group(0).count("\n")
+
+    return _EXTENSION_TAG.sub(drop, _COMMENT.sub(drop, text))
+
+
+@dataclass(slots=True)
+class _State:
+    """What the preprocessor leaves for the tree processors, for one conversion."""
+
+    markers: list[Attributes] = field(default_factory=list)
+    definitions: dict[str, Attributes] = field(default_factory=dict)
+
+    def resolve(self, attributes: Attributes) -> Attributes:
+        """Merge in the definitions the attribute list refers to."""
+        merged = Attributes()
+        for ref in attributes.refs:
+            if ref in self.definitions:
+                merged = _merge(merged, self.definitions[ref])
+        return _merge(merged, attributes)
+
+
+class _BlockAttributes(Preprocessor):
+    """Turn block attribute lines into marker paragraphs, or into fence attributes for code."""
+
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.state.markers.clear()
+        self.state.definitions.clear()
+        has_lists = any("{:" in line for line in lines)
+        if not has_lists and not any("``" in line or "~~" in line or "markdown=" in line for line in lines):
+            return lines
+        kinds = classify_lines(lines)  # neither step below changes what a line is
+        lines = _even_fences(_mark_nested_markdown(lines, kinds), kinds)
+        if not has_lists:
+            return lines
+        out: list[str] = []
+        positions: list[int] = []  # where each input line went in `out`
+        pending: dict[int, Attributes] = {}  # fence opener line -> attributes from a list before it
+        for index, line in enumerate(lines):
+            positions.append(len(out))
+            if index in pending:
+                line = _fence_with(line, self.state.resolve(pending.pop(index)))
+            if kinds[index].kind != TEXT:
+                out.append(line)
+                continue
+            definition = _ALD_LINE.match(line)
+            if definition:
+                self.state.definitions[definition.group("name")] = parse_attribute_list(definition.group("body"))
+                out.append("")
+                continue
+            match = _IAL_LINE.match(line)
+            if match is None:
+                out.append(line)
+                continue
+            attributes = parse_attribute_list(match.group("body"))
+            out += self._place(lines, kinds, index, match, attributes, out, positions, pending)
+        return out
+
+    def _place(
+        self,
+        lines: Sequence[str],
+        kinds: Sequence[Line],
+        index: int,
+        match: re.Match[str],
+        attributes: Attributes,
+        out: list[str],
+        positions: Sequence[int],
+        pending: dict[int, Attributes],
+    ) -> list[str]:
+        """Return the lines that stand for one block attribute line."""
+        quote = match.group("quote")
+        previous = lines[index - 1] if index else ""
+        after_block = bool(previous.strip()) and previous.strip() != quote.strip()
+        if after_block and kinds[index - 1].kind == CODE:
+            _attach_to_code_before(lines, kinds, index, out, positions, self.state.resolve(attributes))
+            return [quote.rstrip()]
+        if not after_block:
+            following = _next_block(lines, index)
+            if following is not None and kinds[following].fenced:
+                pending[following] = attributes
+                return [quote.rstrip()]
+        self.state.markers.append(attributes)
+        token = _MARKER_FORMAT.format(len(self.state.markers) - 1, "p" if after_block else "n")
+        return [quote.rstrip(), quote + match.group("indent") + token, quote.rstrip()]
+
+
+def _even_fences(lines: list[str], kinds: Sequence[Line]) -> list[str]:
+    """Shorten closing fences longer than their opener: kramdown closes with them, superfences would not."""
+    out: list[str] = []
+    opener: str | None = None
+    for line, kind in zip(lines, kinds, strict=True):
+        marker = fence_marker(line) if kind.fenced else None
+        if opener is None and marker:
+            opener = marker
+        elif opener is not None and marker and closes(opener, line):
+            line = line.replace(marker, opener, 1)
+            opener = None
+        out.append(line)
+    return out
+
+
+def _next_block(lines: Sequence[str], index: int) -> int | None:
+    for following in range(index + 1, len(lines)):
+        if lines[following].strip():
+            return following
+    return None
+
+
+def _attach_to_code_before(
+    lines: Sequence[str],
+    kinds: Sequence[Line],
+    index: int,
+    out: list[str],
+    positions: Sequence[int],
+    attributes: Attributes,
+) -> None:
+    """Give the code block just before `index` the attributes: on its fence, or by fencing an indented block."""
+    start = index - 1
+    fenced = kinds[index - 1].fenced
+    while start > 0 and kinds[start - 1].kind == CODE and kinds[start - 1].fenced == fenced:
+        start -= 1
+    closing = fence_marker(lines[index - 1])
+    if fenced and closing:
+        for opener in range(index - 2, start - 1, -1):
+            marker = fence_marker(lines[opener])
+            if marker and marker[0] == closing[0] and len(marker) <= len(closing):
+                out[positions[opener]] = _fence_with(out[positions[opener]], attributes)
+                return
+        return
+    # An indented block: fence it, so that its language and attributes can be given.
+    while start < index - 1 and not lines[start].strip():
+        start += 1
+    body = [line[4:] if line.startswith("    ") else line.lstrip("\t") for line in lines[start:index]]
+    del out[positions[start] :]
+    out += [_fence_with("```", attributes), *body, "```"]
+
+
+def _fence_with(opener: str, attributes: Attributes) -> str:
+    """Write a fence opener in the braced form that carries attributes (`` ```{.python .x #id} ``)."""
+    match = _FENCE_OPENER.match(opener)
+    if match is None:
+        return opener
+    info = match.group("info")
+    parts: list[str] = []
+    if info.startswith("{") and info.endswith("}"):
+        parts.append(info[1:-1].strip())
+    elif info:
+        language, _, options = info.partition(" ")
+        parts += [f".{language.lstrip('.')}", options.strip()]
+    languages = [name.removeprefix("language-") for name in attributes.classes if name.startswith("language-")]
+    classes = [name for name in attributes.classes if not name.startswith("language-")]
+    if not parts and not languages:
+        languages = ["text"]  # the first class of a braced fence is its language
+    parts[:0] = [f".{name}" for name in languages[:1] if not parts]
+    parts += [f".{name}" for name in classes]
+    parts += [f"#{attributes.id}"] if attributes.id else []
+    parts += [f'{key}="{value}"' for key, value in attributes.pairs]
+    return f"{match.group('indent')}{match.group('fence')}{{{' '.join(part for part in parts if part)}}}"
+
+
+def _mark_nested_markdown(lines: list[str], kinds: Sequence[Line]) -> list[str]:
+    """Put `markdown="1"` on the HTML elements around one that has it, so that md_in_html reaches it."""
+    if not any("markdown=" in line for line in lines):
+        return lines
+    text = "\n".join(lines)
+    scanned = "\n".join(" " * len(line) if kind.kind == CODE else line for line, kind in zip(lines, kinds, strict=True))
+    stack: list[tuple[str, int, bool]] = []  # element name, where its name ends, has markdown=
+    marks: set[int] = set()
+    for tag in _HTML_TAG.finditer(scanned):
+        closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
+        if name not in _BLOCK_ELEMENTS or attributes.rstrip().endswith("/"):
+            continue
+        if closing:
+            while stack:
+                if stack.pop()[0] == name:
+                    break
+            continue
+        aware = "markdown=" in attributes
+        if aware:
+            marks.update(end for _, end, has in stack if not has)
+            stack = [(entry, end, True) for entry, end, _ in stack]
+        stack.append((name, tag.start(2) + len(name), aware))
+    for end in sorted(marks, reverse=True):
+        text = text[:end] + ' markdown="1"' + text[end:]
+    return text.split("\n")
+
+
+class _ApplyAttributes(Treeprocessor):
+    """Apply block markers and span attribute lists; put the `{:toc}` list's place aside."""
+
+    def __init__(self, md: Markdown, state: _State) -> None:
+        super().__init__(md)
+        self.state = state
+
+    def run(self, root: ET.Element) -> None:
+        for parent in list(root.iter()):
+            self._apply_markers(parent)
+            self._apply_spans(parent)
+
+    def _apply_markers(self, parent: ET.Element) -> None:
+        children = list(parent)
+        markers = {position: _MARKER.match((child.text or "").strip()) for position, child in enumerate(children)}
+        for position, child in enumerate(children):
+            match = markers[position] if child.tag == "p" and not len(child) else None
+            if match is None:
+                continue
+            step = -1 if match.group(2) == "p" else 1
+            target = position + step
+            while 0 <= target < len(children) and markers[target] and children[target].tag == "p":
+                target += step
+            parent.remove(child)
+            if 0 <= target < len(children):
+                self._apply(children[target], parent, self.state.resolve(self.state.markers[int(match.group(1))]))
+
+    def _apply(self, element: ET.Element, parent: ET.Element, attributes: Attributes) -> None:
+        if "toc" in attributes.refs and element.tag in ("ul", "ol"):
+            placeholder = ET.Element("div", {"data-kramdown-toc": element.tag})
+            placeholder.tail = element.tail
+            parent[list(parent).index(element)] = placeholder
+            return
+        stashed = _STASHED.fullmatch((element.text or "").strip()) if element.tag == "p" and not len(element) else None
+        if stashed:  # raw HTML: the attributes go on its first tag
+            blocks = self.md.htmlStash.rawHtmlBlocks
+            number = int(stashed.group(1))
+            block = blocks[number] if number < len(blocks) else None
+            if isinstance(block, str):
+                blocks[number] = _with_attributes_html(block, attributes)
+            return
+        set_attributes(element, attributes)
+
+    def _apply_spans(self, parent: ET.Element) -> None:
+        if parent.tag in ("code", "pre", "script", "style"):
+            return
+        for child in parent:
+            tail = child.tail or ""
+            match = _SPAN_IAL.match(tail)
+            if match:
+                set_attributes(child, self.state.resolve(parse_attribute_list(match.group("body"))))
+                child.tail = tail[match.end() :]
+        self._apply_trailing(parent)
+        for child in parent:
+            if child.tail and "{:" in child.tail:
+                child.tail = _SPAN_IAL.sub("", child.tail)  # kramdown drops a span list that follows no span
+        if parent.text and "{:" in parent.text:
+            parent.text = _SPAN_IAL.sub("", parent.text)
+
+
+    def _apply_trailing(self, parent: ET.Element) -> None:
+        """A list closing a block's last line after a space applies to the block (`## Title {: #id}`)."""
+        if parent.tag not in _TRAILING_TARGETS:
+            return
+        last = parent[-1] if len(parent) else None
+        text = (last.tail if last is not None else parent.text) or ""
+        match = _TRAILING_IAL.search(text)
+        if match is None:
+            return
+        set_attributes(parent, self.state.resolve(parse_attribute_list(match.group("body"))))
+        if last is not None:
+            last.tail = text[: match.start()].rstrip()
+        else:
+            parent.text = text[: match.start()].rstrip()
+
+
+def _with_attributes_html(raw: str, attributes: Attributes) -> str:
+    """Put attributes on the first start tag of raw HTML, leaving its other attributes as written."""
+    tag = _HTML_TAG.match(raw.lstrip())
+    if tag is None or tag.group(1):
+        return raw
+    start = len(raw) - len(raw.lstrip())
+    written = tag.group(3).rstrip()
+    closing = "/" if written.endswith("/") else ""
+    written = written.removesuffix("/")
+    if attributes.classes:
+        found = _html_attribute("class").search(written)
+        classes = [*(found.group(2).split() if found else []), *attributes.classes]
+        written = _html_attribute("class").sub("", written) + f' class="{html.escape(" ".join(dict.fromkeys(classes)))}"'
+    for key, value in ((("id", attributes.id),) if attributes.id else ()) + attributes.pairs:
+        written = _html_attribute(key).sub("", written) + f' {key}="{html.escape(value)}"'
+    rebuilt = f"<{tag.group(2)}{written}{closing}>"
+    return raw[:start] + rebuilt + raw[start + tag.end() :]
+
+
+def _html_attribute(name: str) -> re.Pattern[str]:
+    return re.compile(r"\s" + re.escape(name) + r"""\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
+
+
+def set_attributes(element: ET.Element, attributes: Attributes) -> None:
+    """Set an attribute list on an element: classes add up, the id and other keys replace."""
+    if attributes.classes:
+        existing = element.get("class", "").split()
+        element.set("class", " ".join(dict.fromkeys([*existing, *attributes.classes])))
+    if attributes.id:
+        element.set("id", attributes.id)
+    for key, value in attributes.pairs:
+        element.set(key, value)
+
+
+class _TableOfContents(Treeprocessor):
+    """After the toc extension: leave `.no_toc` headings out, and fill the `{:toc}` list's place."""
+
+    def run(self, root: ET.Element) -> None:
+        hidden = {element.get("id", "") for element in root.iter() if _is_heading(element) and "no_toc" in element.get("class", "").split()}
+        tokens: list[dict[str, Any]] = getattr(self.md, "toc_tokens", [])
+        if hidden:
+            tokens = _without(tokens, hidden)
+            self.md.toc_tokens = tokens  # type: ignore[attr-defined]
+        for parent in list(root.iter()):
+            for position, child in enumerate(list(parent)):
+                kind = child.get("data-kramdown-toc")
+                if kind:
+                    toc = _toc_list(tokens, kind)
+                    toc.set("id", TOC_ID)
+                    toc.tail = child.tail
+                    parent[position] = toc
+
+
+def _is_heading(element: ET.Element) -> bool:
+    return len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456"
+
+
+def _without(tokens: Sequence[Mapping[str, Any]], hidden: set[str]) -> list[dict[str, Any]]:
+    """Drop the hidden headings from the toc tokens, keeping their sub-headings in their place."""
+    kept: list[dict[str, Any]] = []
+    for token in tokens:
+        children = _without(token.get("children", []), hidden)
+        if token["id"] in hidden:
+            kept += children
+        else:
+            kept.append({**token, "children": children})
+    return kept
+
+
+def _toc_list(tokens: Sequence[Mapping[str, Any]], kind: str) -> ET.Element:
+    listing = ET.Element(kind)
+    for token in tokens:
+        item = ET.SubElement(listing, "li")
+        link = ET.SubElement(item, "a", {"href": f"#{token['id']}"})
+        link.text = html.unescape(str(token["name"]))
+        if token.get("children"):
+            item.append(_toc_list(token["children"], kind))
+    return listing
+
+
+class _DropStrayMarkers(Postprocessor):
+    """Remove markers that landed in raw HTML, where no element could take their attributes."""
+
+    def run(self, text: str) -> str:
+        return _STRAY_MARKER.sub("", text) if "zzkdial" in text else text
+
+
+class KramdownExtension(Extension):
+    """Register the kramdown syntax with a Python-Markdown instance."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Add the preprocessor and tree processors."""
+        state = _State()
+        # After whitespace is normalised (30), before fenced code is stashed (25).
+        md.preprocessors.register(_BlockAttributes(md, state), "kramdown_attributes", 27)
+        # After inline markup exists (20), before attr_list (8) and toc (5); the list after toc.
+        md.treeprocessors.register(_ApplyAttributes(md, state), "kramdown_attributes", 15)
+        md.treeprocessors.register(_TableOfContents(md), "kramdown_toc", 4)
+        # After raw HTML is put back (30).
+        md.postprocessors.register(_DropStrayMarkers(md), "kramdown_markers", 5)
