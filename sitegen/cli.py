@@ -1,4 +1,4 @@
-"""The `sitegen` command: build, new, serve, deploy and check."""
+"""The `sitegen` command: init, build, new, serve, deploy, check and doctor."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.errors import SitegenError
 from sitegen.settings.config import Config, load_config
+
+if TYPE_CHECKING:
+    from sitegen.starter import SiteAnswers
 
 log = logging.getLogger("sitegen")
 
@@ -44,11 +48,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks and debug messages")
     parser.set_defaults(debug=False)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_init(commands, common)
     _add_build(commands, common)
     _add_new(commands, common)
     _add_serve(commands, common)
     _add_deploy(commands, common)
     _add_check(commands, common)
+    _add_doctor(commands, common)
     return parser
 
 
@@ -66,11 +72,32 @@ def add_build_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
+def _add_init(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    init = commands.add_parser("init", parents=[common], help="start a new site in DIR (never overwrites a file)")
+    init.add_argument("dir", nargs="?", type=Path, help="the new site's folder (default: --root, or here)")
+    init.add_argument("--title", help="the site's title (asked for on a terminal)")
+    init.add_argument("--author", help="your name (asked for on a terminal)")
+    init.add_argument("--base-url", help="where the site is published, e.g. https://user.github.io/")
+    init.add_argument("--locales", help="locale codes, default first, e.g. en,fr (default: en)")
+    init.set_defaults(run=run_init)
+
+
 def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
-    new = commands.add_parser("new", parents=[common], help="create a new post")
-    new.add_argument("kind", choices=["post"], help="what to create")
-    new.add_argument("title", help="the post's title")
+    new = commands.add_parser("new", parents=[common], help="create a new post, page or notebook post")
+    new.add_argument("kind", choices=["post", "page", "notebook"], help="what to create")
+    new.add_argument("title", help="its title")
     new.set_defaults(run=run_new)
+
+
+def _add_doctor(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
+    doctor = commands.add_parser("doctor", parents=[common], help="check what breaks GitHub Pages sites, offline")
+    doctor.set_defaults(run=run_doctor)
+    override = commands.add_parser("override", parents=[common], help="copy theme templates into templates/ to change them")
+    override.add_argument("names", nargs="+", metavar="TEMPLATE", help="e.g. partials/tags.html")
+    action = override.add_mutually_exclusive_group()
+    action.add_argument("--mark", action="store_true", help="record the theme's current version in an override")
+    action.add_argument("--diff", action="store_true", help="show how an override differs from the theme's version")
+    override.set_defaults(run=run_override)
 
 
 def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:
@@ -159,10 +186,72 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_new(args: argparse.Namespace) -> int:
-    """sitegen new post "Title"."""
-    from sitegen.scaffold import create_post
+    """sitegen new post|page|notebook "Title"."""
+    from sitegen.scaffold import create
 
     config = load_config(args.root)
-    path = create_post(config, args.title, build_time().astimezone(config.zone))
+    path = create(args.kind, config, args.title, build_time().astimezone(config.zone))
     print(f"Created {path.relative_to(config.root).as_posix()}")
     return 0
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """sitegen init [DIR]: ask on a terminal, take defaults otherwise; never overwrite."""
+    from sitegen.starter import init_site
+
+    root = args.dir or args.root
+    answers = ask_answers(args, interactive=sys.stdin.isatty())
+    report = init_site(root, answers, build_time().date())
+    for rel in report.written:
+        print(f"  wrote {rel}")
+    for rel in report.kept:
+        print(f"  kept {rel} (it exists)")
+    where = "" if root.resolve() == Path.cwd().resolve() else f"cd {root} && "
+    print(f"New site in {root}: {len(report.written)} files written. Next: {where}sitegen serve")
+    return 0
+
+
+def ask_answers(args: argparse.Namespace, *, interactive: bool) -> SiteAnswers:
+    """Take the new site's title, author, base URL and locales from the options, else ask, else defaults."""
+    from urllib.parse import urlsplit
+
+    from sitegen.starter import SiteAnswers
+
+    def value(given: str | None, question: str, default: str) -> str:
+        if given is not None:
+            return given
+        if not interactive:
+            return default
+        return input(f"{question} [{default}]: ").strip() or default
+
+    title = value(args.title, "Site title", "My site")
+    author = value(args.author, "Your name", "Your Name")
+    base_url = value(args.base_url, "Published at (base URL)", "https://example.org/")
+    locales = value(args.locales, "Locales, default first", "en")
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SitegenError(f"the base URL must be an absolute http(s) URL, got {base_url!r}", hint="e.g. https://user.github.io/")
+    codes = tuple(code.strip() for code in locales.replace(" ", ",").split(",") if code.strip())
+    return SiteAnswers(title, author, base_url.rstrip("/") + "/", codes)
+
+
+def run_override(args: argparse.Namespace) -> int:
+    """sitegen override [--mark | --diff] TEMPLATE..."""
+    from sitegen.overrides import copy_template, diff_template, mark_template
+
+    config = load_config(args.root)
+    for name in args.names:
+        if args.diff:
+            print(diff_template(config, name), end="")
+        elif args.mark:
+            print(f"Marked {mark_template(config, name).relative_to(config.root).as_posix()} with the theme's version")
+        else:
+            print(f"Copied the theme's {name} to {copy_template(config, name).relative_to(config.root).as_posix()}")
+    return 0
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    """sitegen doctor."""
+    from sitegen.publish import doctor
+
+    return doctor.run(args)

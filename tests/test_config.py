@@ -40,7 +40,7 @@ def test_every_problem_is_reported_together(tmp_path: Path) -> None:
 
 
 def test_missing_table_and_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no pyproject.toml here"):
+    with pytest.raises(ConfigError, match="no sitegen.toml or pyproject.toml here"):
         load_config(tmp_path)
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"no \[tool.sitegen\] table"):

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from sitegen.markup.kramdown import Attributes, parse_attribute_list, remove_extensions
+from sitegen.markup.attributes import Attributes, parse_attribute_list
+from sitegen.markup.kramdown import remove_extensions
 from sitegen.markup.markdown import render_markdown
 
 
@@ -177,3 +178,11 @@ def test_a_list_inside_raw_html_leaves_nothing_visible() -> None:
 def test_markdown_attributes_shown_in_code_are_not_spread() -> None:
     html = html_of('```html\n<div class="a">\n<div markdown="1">\n</div>\n</div>\n```\n')
     assert html.count("markdown") == 1
+
+
+def test_an_indented_list_in_a_list_item_keeps_the_list_whole() -> None:
+    html = html_of('- ![img](a.png)\n  {: width="50%"}\n- next\n  {: .n}\n\n1. Step\n\n    text\n    {: .c}\n\n2. two\n')
+    assert html.count("<ul>") == 1 and html.count("<ol>") == 1
+    assert '<li><img alt="img" src="a.png" width="50%"></li>' in html
+    assert '<li class="n">next</li>' in html
+    assert '<p class="c">text</p>' in html

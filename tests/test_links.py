@@ -31,6 +31,7 @@ def notebook(*cells: str) -> str:
 HEADINGS = (
     Heading(2, "clustering-inferring-labels-on-unlabeled-data", "Clustering: Inferring Labels on Unlabeled Data"),
     Heading(3, "sorted-and-unsorted-indices", "Sorted and unsorted indices"),
+    Heading(2, "1-setup-the-gpu", "1. Setup the GPU!"),
 )
 
 
@@ -45,6 +46,7 @@ def test_jupyter_anchors_are_the_text_with_dashes() -> None:
         ("Sorted-and-unsorted-indices", "sorted-and-unsorted-indices"),
         ("Clustering%3A-Inferring-Labels-on-Unlabeled-Data", "clustering-inferring-labels-on-unlabeled-data"),
         ("sorted-and-unsorted-indices", "sorted-and-unsorted-indices"),
+        ("setup-the-gpu", "1-setup-the-gpu"),
         ("fn:1", "fn:1"),
         ("Nowhere-Here", "Nowhere-Here"),
     ],

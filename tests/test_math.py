@@ -142,3 +142,20 @@ def test_indented_lines_inside_raw_html_are_not_code() -> None:
     html = render_markdown('<div class="note">\n\n    Some $x$ text\n\n</div>\n\nMention `<div>` here.\n\n    $y$ code\n').html
     assert maths(html) == ["x"]
     assert "$y$ code" in html
+
+
+def test_dollars_in_link_destinations_are_not_math() -> None:
+    html = render_markdown('See [the $x$ page](https://a.org/$foo$/b "t $y$") and $z$.\n').html
+    assert maths(html) == ["x", "z"]
+    assert 'href="https://a.org/$foo$/b"' in html and 'title="t $y$"' in html
+
+
+def test_inline_math_does_not_end_inside_a_link() -> None:
+    html = render_markdown("It costs $5 [per seat](https://a.org/$plan) a month.\n").html
+    assert maths(html) == []
+    assert 'href="https://a.org/$plan"' in html
+
+
+def test_double_dollars_never_swallow_a_placeholder() -> None:
+    _, spans = extract_math("Use $$ to open.\n\nzznbcell0zz\n\nand $$ to close.\n")
+    assert spans == []

@@ -10,7 +10,7 @@ digests into each job's inputs; stale.py compares them with the last build's.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
 import jinja2
@@ -85,9 +85,9 @@ class TemplateInfo:
 class TemplateDigests:
     """Fingerprints of templates and their closures (extends, includes and imports, recursively)."""
 
-    def __init__(self, env: jinja2.Environment, folder: str) -> None:
+    def __init__(self, env: jinja2.Environment, label: Callable[[str | None], str | None]) -> None:
         self._env = env
-        self._folder = folder
+        self._label = label  # names a template file for messages
         self._infos: dict[str, TemplateInfo] = {}
         self._parsed: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
 
@@ -126,11 +126,11 @@ class TemplateDigests:
     def _parse(self, name: str) -> tuple[str, frozenset[str], tuple[str, ...]]:
         """Parse one template once (base.html is in every closure): its source, free names, references."""
         if name not in self._parsed:
-            source = self._source(name)
+            source, filename = self._source(name)
             try:
-                ast = self._env.parse(source, name)
+                ast = self._env.parse(source, name, filename)
             except jinja2.TemplateSyntaxError as exc:
-                raise TemplateError(exc.message or "syntax error", f"{self._folder}/{name}", exc.lineno) from exc
+                raise TemplateError(exc.message or "syntax error", self._label(filename) or name, exc.lineno) from exc
             undeclared = frozenset(jinja2.meta.find_undeclared_variables(ast))
             self._parsed[name] = (source, undeclared, self._referenced(ast))
         return self._parsed[name]
@@ -142,10 +142,11 @@ class TemplateDigests:
             referenced.extend(self._env.list_templates() if target is None else [target])
         return tuple(referenced)
 
-    def _source(self, name: str) -> str:
+    def _source(self, name: str) -> tuple[str, str | None]:
         loader = self._env.loader
         assert loader is not None
         try:
-            return loader.get_source(self._env, name)[0]
+            source, filename, _ = loader.get_source(self._env, name)
+            return source, filename
         except jinja2.TemplateNotFound:
-            return ""  # rendering reports the missing template with its location
+            return "", None  # rendering reports the missing template with its location

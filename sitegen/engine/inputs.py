@@ -15,11 +15,11 @@ listed by `environment_inputs`.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.settings.config import CONFIG_FILE, LOCALES_FILE, Config
+from sitegen.settings.config import LOCALES_FILE, SETTINGS_FILES, Config
 
 # The kinds of input, in the order a burst of changes is reported (settings first).
 KINDS = ("config", "template", "static", "content")
@@ -36,13 +36,26 @@ class InputLocation:
 
 
 def input_locations(config: Config) -> tuple[InputLocation, ...]:
-    """Return every file and folder a build of this site reads."""
-    files = [(CONFIG_FILE, "config"), (LOCALES_FILE, "config")]
+    """Return every file and folder a build of this site reads, the packaged theme's included."""
+    files = [*((name, "config") for name in SETTINGS_FILES), (LOCALES_FILE, "config")]
     folders = [(config.templates_dir, "template"), (config.static_dir, "static"), (config.content_dir, "content")]
-    return (
+    own = (
         *(InputLocation(config.root / rel, rel, kind, False) for rel, kind in files),
         *(InputLocation(config.root / rel, rel.strip("/"), kind, True) for rel, kind in folders),
     )
+    return own + theme_locations(config, own)
+
+
+def theme_locations(config: Config, own: Sequence[InputLocation]) -> tuple[InputLocation, ...]:
+    """Return the theme's folders, named theme/templates and theme/static wherever sitegen is installed.
+
+    In the repository the example site's folders are the theme: they are listed once.
+    """
+    from sitegen.theme import PREFIX, STATIC_PATH, TEMPLATES_PATH
+
+    taken = {location.path.resolve() for location in own}
+    theme = ((TEMPLATES_PATH, "templates", "template"), (STATIC_PATH, "static", "static"))
+    return tuple(InputLocation(path, PREFIX + name, kind, True) for path, name, kind in theme if path not in taken)
 
 
 def input_kind(rel: str, config: Config) -> str:

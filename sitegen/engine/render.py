@@ -16,7 +16,6 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -27,6 +26,7 @@ from markupsafe import Markup
 from sitegen.engine.inputs import environment_inputs
 from sitegen.engine.plan import Job
 from sitegen.engine.record import digest
+from sitegen.engine.templates import make_loader, template_label, theme_style
 from sitegen.errors import Problem, SitegenError, TemplateError
 from sitegen.model import Listing, LocaleSite, Output, Page, Site, Source, Tag
 from sitegen.publish.cards import card_dest, needs_card
@@ -40,6 +40,9 @@ from sitegen.site.urls import absolute_url, locale_prefix, url_for_dest
 # only when its templates actually read one of them (noted while rendering, kept in the record).
 SITE_WIDE = ("posts", "all_tags")
 _READS = "__sitegen_reads__"  # the context entry that collects what a render read
+
+# The menu when the settings name none: each of these that exists (the blog always does).
+DEFAULT_MENU = ("about", "deep-learning", "blog")
 
 
 class _MissingTarget(Exception):
@@ -81,7 +84,7 @@ class _TrackingContext(jinja2.runtime.Context):
 def make_environment(config: Config) -> jinja2.Environment:
     """Make the Jinja environment: autoescape on, undefined variables are errors."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(config.templates_path)),
+        loader=make_loader(config),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -94,14 +97,6 @@ def make_environment(config: Config) -> jinja2.Environment:
     )
     env.context_class = _TrackingContext
     return env
-
-
-def available_layouts(config: Config) -> frozenset[str]:
-    """Return the layout names the templates folder provides."""
-    folder = config.templates_path
-    if not folder.is_dir():
-        raise SitegenError(f"no templates folder '{config.templates_dir}'", config.templates_dir)
-    return frozenset(path.stem for path in folder.glob("*.html"))
 
 
 def make_contexts(
@@ -271,15 +266,15 @@ class SiteContext:
             template = self.env.get_template(template_name)
             html = template.render({**self.globals(page, dest), "dest": dest, **extra, _READS: reads})
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(exc.message or "syntax error", f"{self.config.templates_dir}/{exc.name}", exc.lineno) from exc
+            label = template_label(exc.filename, self.config) or f"{self.config.templates_dir}/{exc.name}"
+            raise TemplateError(exc.message or "syntax error", label, exc.lineno) from exc
         except jinja2.TemplateNotFound as exc:
             where = page.source_rel if page else None
-            raise TemplateError(f"template '{exc.name}' not found in {self.config.templates_dir}/", where) from exc
+            raise TemplateError(f"template '{exc.name}' not found in {self.config.templates_dir}/ or the theme", where) from exc
         except (jinja2.UndefinedError, _MissingTarget) as exc:
-            name, line = _failing_template(exc, self.config.templates_path)
-            where = f"{self.config.templates_dir}/{name}" if name else template_name
+            name, line = _failing_template(exc, self.config)
             rendering = f" (rendering {page.source_rel})" if page else ""
-            raise TemplateError(_message(exc) + rendering, where, line) from exc
+            raise TemplateError(_message(exc) + rendering, name or template_name, line) from exc
         return Made(Output(dest, html.encode("utf-8")), (), tuple(sorted(reads.names)))
 
     def site_wide(self) -> dict[str, object]:
@@ -345,7 +340,7 @@ class SiteContext:
     def site_info(self) -> dict[str, Any]:
         """Return the site-wide settings templates show."""
         config = self.config
-        menu = [(self._menu_title(item), self._menu_url(item), item) for item in config.menu]
+        menu = [(self._menu_title(item), self._menu_url(item), item) for item in self._menu_items()]
         return {
             "title": config.title,
             "author": config.author,
@@ -366,14 +361,24 @@ class SiteContext:
                 "mapping": config.giscus_mapping,
                 "src": config.giscus_src,
             },
+            "social": config.social,
+            "style": theme_style(config),
         }
+
+    def _menu_items(self) -> tuple[str, ...]:
+        """Return the menu's page ids: as set, or else the default entries whose pages exist."""
+        if self.config.menu is not None:
+            return self.config.menu
+        return tuple(item for item in DEFAULT_MENU if item == "blog" or item in self.links.pages_by_id)
 
     def _menu_title(self, item: str) -> str:
         if item in ("blog", "home"):
             return self.locale.text("posts" if item == "blog" else "home")
         page = self.links.pages_by_id.get(item)
         if page is None:
-            raise SitegenError(f"menu entry '{item}' is not a page id", "pyproject.toml", hint="menu lists page ids such as 'about' or 'blog'")
+            raise SitegenError(
+                f"menu entry '{item}' is not a page id", self.config.settings_file, hint="menu lists page ids such as 'about' or 'blog'"
+            )
         return page.title
 
     def _menu_url(self, item: str) -> str:
@@ -427,13 +432,13 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
-def _failing_template(exc: BaseException, folder: Path) -> tuple[str | None, int | None]:
-    """Find the innermost template frame of a rendering error: (template name, line)."""
+def _failing_template(exc: BaseException, config: Config) -> tuple[str | None, int | None]:
+    """Find the innermost template frame of a rendering error: (template label, line)."""
     found: tuple[str | None, int | None] = (None, None)
     for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename)
-        if path.suffix == ".html" and folder in path.parents:
-            found = (path.relative_to(folder).as_posix(), frame.lineno)
+        label = template_label(frame.filename, config) if frame.filename.endswith(".html") else None
+        if label:
+            found = (label, frame.lineno)
     return found
 
 

@@ -3,7 +3,8 @@
 A heading with math in it (`## The $\\alpha$ parameter`) needs an `id` and a
 table-of-contents entry made of words, not of TeX or of the placeholder that
 stands for the math while Markdown runs (issue 12). Jupyter links to headings
-by their text with spaces turned into dashes (`#Sorted-and-unsorted-indices`).
+by their text with spaces turned into dashes (`#Sorted-and-unsorted-indices`),
+Jekyll posts by kramdown's ids (`## 1. Setup` is `#setup`).
 """
 
 from __future__ import annotations
@@ -69,6 +70,12 @@ def untokenize_readable(text: str, tex_of: list[str]) -> str:
 def has_math_token(text: str) -> bool:
     """Tell whether text holds a math token."""
     return _TOKEN.search(text) is not None
+
+
+def kramdown_anchor(text: str) -> str:
+    """Return the id kramdown gives a heading: leading non-letters dropped, ASCII letters, digits and dashes kept."""
+    kept = re.sub(r"[^a-zA-Z0-9 -]", "", re.sub(r"^[^a-zA-Z]+", "", text))
+    return kept.replace(" ", "-").lower()
 
 
 def jupyter_anchor(text: str) -> str:

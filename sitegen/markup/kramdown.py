@@ -30,74 +30,39 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from sitegen.markup.attributes import (
+    BODY,
+    HTML_TAG,
+    NAME,
+    Attributes,
+    merge_attributes,
+    parse_attribute_list,
+    set_attributes,
+    with_attributes_html,
+)
 from sitegen.markup.blocks import CODE, TEXT, Line, classify_lines
 from sitegen.markup.fences import closes, fence_marker
 
-# kramdown's ALD grammar: names are \w[\w-]*, values are quoted, `\}` escapes a brace.
-_NAME = r"\w[\w-]*"
-_BODY = r"(?P<body>(?:[^}\\\n]|\\.)*)"
-_IAL_LINE = re.compile(r"^(?P<quote>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)\{:(?![:/])" + _BODY + r"\}[ \t]*$")
-_ALD_LINE = re.compile(r"^[ ]{0,3}\{:(?P<name>" + _NAME + r"):" + _BODY + r"\}[ \t]*$")
-_SPAN_IAL = re.compile(r"\{:(?![:/])" + _BODY + r"\}")
-_TOKEN = re.compile(
-    r"""(?P<key>[\w-]+)=(?:"(?P<dq>(?:[^"\\]|\\.)*)"|'(?P<sq>(?:[^'\\]|\\.)*)'|(?P<bare>[^\s"'}]+))"""
-    r"|(?P<multi>(?:[#.]" + _NAME + r")+)|(?P<ref>" + _NAME + r")"
-)
-_ID_OR_CLASS = re.compile(r"([#.])(" + _NAME + r")")
+_IAL_LINE = re.compile(r"^(?P<quote>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)\{:(?![:/])" + BODY + r"\}[ \t]*$")
+_ALD_LINE = re.compile(r"^[ ]{0,3}\{:(?P<name>" + NAME + r"):" + BODY + r"\}[ \t]*$")
+_SPAN_IAL = re.compile(r"\{:(?![:/])" + BODY + r"\}")
 _COMMENT = re.compile(r"\{::comment\}.*?(?:\{:/comment\}|\{:/\}|\Z)", re.DOTALL)
 _EXTENSION_TAG = re.compile(r"\{::(?:options|comment|nomarkdown)\b(?:[^}\\]|\\.)*/\}|\{::nomarkdown\}|\{:/nomarkdown\}|\{:/\}")
 _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
-_TRAILING_IAL = re.compile(r"(?:^|(?<=\s))\{:(?![:/])" + _BODY + r"\}\s*$")
+_TRAILING_IAL = re.compile(r"(?:^|(?<=\s))\{:(?![:/])" + BODY + r"\}\s*$")
 _TRAILING_TARGETS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd"})
 _MARKER = re.compile(r"^zzkdial(\d+)(p|n)zz$")
 _STRAY_MARKER = re.compile(r"[ \t]*zzkdial\d+[pn]zz[ \t]*\n?")
 _MARKER_FORMAT = "zzkdial{:d}{}zz"
 _FENCE_OPENER = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>.*?)[ \t]*$")
-_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 _BLOCK_ELEMENTS = frozenset(
-    ["address", "article", "aside", "blockquote", "details", "dialog", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "header", "hgroup", "li", "main", "nav", "ol", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul"]
+    {
+        "address", "article", "aside", "blockquote", "details", "dialog", "dd", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "header", "hgroup", "li", "main", "nav", "ol", "section",
+        "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
 )
 TOC_ID = "markdown-toc"
-
-
-@dataclass(frozen=True, slots=True)
-class Attributes:
-    """One parsed attribute list."""
-
-    id: str = ""
-    classes: tuple[str, ...] = ()
-    pairs: tuple[tuple[str, str], ...] = ()
-    refs: tuple[str, ...] = ()  # reference names: definitions, or `toc`
-
-
-def parse_attribute_list(body: str) -> Attributes:
-    """Parse the inside of `{: …}`: `#id`, `.class`, `.a.b`, `key="value"` and reference names."""
-    element_id, classes, pairs, refs = "", [], [], []
-    for match in _TOKEN.finditer(body):
-        if match.group("key"):
-            value = next(v for v in (match.group("dq"), match.group("sq"), match.group("bare")) if v is not None)
-            value = re.sub(r"\\(.)", r"\1", value)
-            if match.group("key") == "class":
-                classes += value.split()
-            elif match.group("key") == "id":
-                element_id = value
-            else:
-                pairs.append((match.group("key"), value))
-        elif match.group("multi"):
-            for kind, name in _ID_OR_CLASS.findall(match.group("multi")):
-                if kind == "#":
-                    element_id = name
-                else:
-                    classes.append(name)
-        else:
-            refs.append(match.group("ref"))
-    return Attributes(element_id, tuple(classes), tuple(pairs), tuple(refs))
-
-
-def _merge(first: Attributes, second: Attributes) -> Attributes:
-    return Attributes(
-        second.id or first.id, first.classes + second.classes, first.pairs + second.pairs, first.refs + second.refs
-    )
 
 
 def remove_extensions(text: str) -> str:
@@ -128,8 +93,8 @@ class _State:
         merged = Attributes()
         for ref in attributes.refs:
             if ref in self.definitions:
-                merged = _merge(merged, self.definitions[ref])
-        return _merge(merged, attributes)
+                merged = merge_attributes(merged, self.definitions[ref])
+        return merge_attributes(merged, attributes)
 
 
 class _BlockAttributes(Preprocessor):
@@ -187,6 +152,8 @@ class _BlockAttributes(Preprocessor):
         quote = match.group("quote")
         previous = lines[index - 1] if index else ""
         after_block = bool(previous.strip()) and previous.strip() != quote.strip()
+        if after_block and kinds[index].depth and match.group("indent") and kinds[index - 1].kind != CODE:
+            return [lines[index]]  # indented in a list item: it closes the item's text, and the list stays whole
         if after_block and kinds[index - 1].kind == CODE:
             _attach_to_code_before(lines, kinds, index, out, positions, self.state.resolve(attributes))
             return [quote.rstrip()]
@@ -282,7 +249,7 @@ def _mark_nested_markdown(lines: list[str], kinds: Sequence[Line]) -> list[str]:
     scanned = "\n".join(" " * len(line) if kind.kind == CODE else line for line, kind in zip(lines, kinds, strict=True))
     stack: list[tuple[str, int, bool]] = []  # element name, where its name ends, has markdown=
     marks: set[int] = set()
-    for tag in _HTML_TAG.finditer(scanned):
+    for tag in HTML_TAG.finditer(scanned):
         closing, name, attributes = tag.group(1), tag.group(2).lower(), tag.group(3)
         if name not in _BLOCK_ELEMENTS or attributes.rstrip().endswith("/"):
             continue
@@ -340,7 +307,7 @@ class _ApplyAttributes(Treeprocessor):
             number = int(stashed.group(1))
             block = blocks[number] if number < len(blocks) else None
             if isinstance(block, str):
-                blocks[number] = _with_attributes_html(block, attributes)
+                blocks[number] = with_attributes_html(block, attributes)
             return
         set_attributes(element, attributes)
 
@@ -370,45 +337,15 @@ class _ApplyAttributes(Treeprocessor):
         match = _TRAILING_IAL.search(text)
         if match is None:
             return
-        set_attributes(parent, self.state.resolve(parse_attribute_list(match.group("body"))))
+        before = text[: match.start()].rstrip()
+        # A tight list item holding only an image: kramdown's paragraph is not drawn, the image takes it.
+        alone = parent.tag == "li" and len(parent) == 1 and not (parent.text or "").strip() and not before
+        target = parent[0] if alone else parent
+        set_attributes(target, self.state.resolve(parse_attribute_list(match.group("body"))))
         if last is not None:
-            last.tail = text[: match.start()].rstrip()
+            last.tail = before
         else:
-            parent.text = text[: match.start()].rstrip()
-
-
-def _with_attributes_html(raw: str, attributes: Attributes) -> str:
-    """Put attributes on the first start tag of raw HTML, leaving its other attributes as written."""
-    tag = _HTML_TAG.match(raw.lstrip())
-    if tag is None or tag.group(1):
-        return raw
-    start = len(raw) - len(raw.lstrip())
-    written = tag.group(3).rstrip()
-    closing = "/" if written.endswith("/") else ""
-    written = written.removesuffix("/")
-    if attributes.classes:
-        found = _html_attribute("class").search(written)
-        classes = [*(found.group(2).split() if found else []), *attributes.classes]
-        written = _html_attribute("class").sub("", written) + f' class="{html.escape(" ".join(dict.fromkeys(classes)))}"'
-    for key, value in ((("id", attributes.id),) if attributes.id else ()) + attributes.pairs:
-        written = _html_attribute(key).sub("", written) + f' {key}="{html.escape(value)}"'
-    rebuilt = f"<{tag.group(2)}{written}{closing}>"
-    return raw[:start] + rebuilt + raw[start + tag.end() :]
-
-
-def _html_attribute(name: str) -> re.Pattern[str]:
-    return re.compile(r"\s" + re.escape(name) + r"""\s*=\s*(["'])(.*?)\1""", re.IGNORECASE)
-
-
-def set_attributes(element: ET.Element, attributes: Attributes) -> None:
-    """Set an attribute list on an element: classes add up, the id and other keys replace."""
-    if attributes.classes:
-        existing = element.get("class", "").split()
-        element.set("class", " ".join(dict.fromkeys([*existing, *attributes.classes])))
-    if attributes.id:
-        element.set("id", attributes.id)
-    for key, value in attributes.pairs:
-        element.set(key, value)
+            parent.text = before
 
 
 class _TableOfContents(Treeprocessor):

@@ -17,7 +17,9 @@ from sitegen.markup.blocks import CODE, classify_lines, reindent_math_line
 TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
-_SPECIAL = re.compile(r"[$\\`<]")
+_SPECIAL = re.compile(r"[$\\`<\]]")
+_PLACEHOLDER = re.compile(r"zz[a-z]+\d+zz")
+_LINK_DESTINATION = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
 # An HTML start or end tag, attributes and all (after the HTML syntax, so that `$a<b$` is no tag).
 _TAG = re.compile(
     r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s+[A-Za-z_:][-\w:.]*(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*\s*/?>"
@@ -66,13 +68,13 @@ def extract_math(text: str) -> tuple[str, list[MathSpan]]:
 def _scan(text: str, first_line: int, spans: list[MathSpan]) -> str:
     """Tokenise math in a stretch of Markdown with no code block in it.
 
-    Code spans, HTML tags (`class="12u$(small)"`), comments and the content of
-    raw elements such as `<code>` and `<script>` are copied unchanged (issue 12).
+    Code spans, link destinations, HTML tags (`class="12u$(small)"`), comments and
+    the content of raw elements such as `<code>` and `<script>` are copied unchanged (issue 12).
     """
     out: list[str] = []
     i, n = 0, len(text)
     while i < n:
-        if text[i] not in "$\\`<":  # copy plain text up to the next character that can start math, code or a tag
+        if text[i] not in "$\\`<]":  # copy plain text up to the next character that can start math, code, a tag or a link
             special = _SPECIAL.search(text, i)
             stop = special.start() if special else n
             out.append(text[i:stop])
@@ -100,6 +102,9 @@ def _skip_verbatim(text: str, i: int) -> int:
     """Return the index after the code span, tag, comment or raw element at `i` (or `i + 1`)."""
     if text[i] == "`":
         return _skip_code_span(text, i)
+    if text[i] == "]":
+        destination = _LINK_DESTINATION.match(text, i)
+        return destination.end() if destination else i + 1
     if text[i] != "<":
         return i + 1
     if text.startswith("<!--", i):
@@ -151,7 +156,10 @@ def _delimited(text: str, i: int, opening: str, closing: str, *, display: bool) 
         end += 1
     tex = text[start:end]
     # kramdown: `$$…$$` is math even with blank lines inside; math holds no code span and no HTML tag.
+    # Nor a placeholder: a notebook's code cell between two stray `$$` is no part of any math.
     if not tex.strip() or (opening != "$$" and "\n\n" in tex.strip("\n")) or "`" in tex or _TAG.search(tex):
+        return None
+    if "zz" in tex and _PLACEHOLDER.search(tex):
         return None
     return end + len(closing), tex.strip(), display
 
@@ -167,6 +175,8 @@ def _single_dollar(text: str, i: int) -> tuple[int, str, bool] | None:
             j += 2
             continue
         if (char == "\n" and text.startswith("\n", j + 1)) or char == "`" or (char == "<" and _TAG.match(text, j)):
+            return None
+        if char == "]" and text.startswith("(", j + 1):  # a link's destination is no place for math to end
             return None
         if char == "$":
             if text[j - 1].isspace() or (j + 1 < len(text) and text[j + 1].isdigit()):

@@ -32,7 +32,7 @@ def render_site_files(site: Site, pages: Sequence[str], config: Config, locales:
         Output(".nojekyll", b""),  # GitHub Pages: publish the files as they are, no Jekyll
     ]
     if config.domain:
-        files.append(render_cname(config.domain))
+        files.append(render_cname(config.domain, config.settings_file))
     return tuple(files)
 
 
@@ -102,12 +102,12 @@ def render_robots(config: Config) -> Output:
     return Output("robots.txt", text.encode("utf-8"))
 
 
-def render_cname(domain: str) -> Output:
+def render_cname(domain: str, settings_file: str = "pyproject.toml") -> Output:
     """Write the custom domain GitHub Pages serves the site under."""
     if not _DOMAIN.match(domain):
         raise ConfigError(
             f"setting 'domain' must be a host name like 'www.example.com', got {domain!r}",
-            "pyproject.toml",
+            settings_file,
             hint="leave out the scheme and the path",
         )
     return Output("CNAME", f"{domain}\n".encode("ascii"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 from typing import Protocol
 
@@ -52,7 +53,11 @@ class DocumentMemo:
 
 
 def read_document(source: Source, config: Config) -> Document:
-    """Read a content file with the reader registered for its extension."""
+    """Read a content file with the reader registered for its extension, and check its front matter."""
+    from sitegen.readers.fields import check_fields
+
     module = importlib.import_module(f"sitegen.readers.{READERS[source.suffix]}")
     reader: Reader = module.read
-    return reader(source, config)
+    document = reader(source, config)
+    found = check_fields(document.meta, document.meta_lines, source.rel, config.extra_fields)
+    return dataclasses.replace(document, warnings=(*found, *document.warnings)) if found else document

@@ -8,6 +8,8 @@ from pathlib import Path
 from sitegen.engine.inputs import walk_folder
 from sitegen.model import Source
 from sitegen.settings.config import Config
+from sitegen.theme import PREFIX
+from sitegen.theme import STATIC_PATH as THEME_STATIC
 
 BLOG_FOLDER = "blog"
 
@@ -20,11 +22,22 @@ def discover_sources(
         _content_source(path, config, readable, locale_codes)
         for path in _walk(config.content_path)
     ]
-    sources += [
+    own = [
         Source(path, _site_rel(path, config), path.relative_to(config.static_path).as_posix(), "static")
         for path in _walk(config.static_path)
     ]
+    sources += own + list(_theme_static(config, {source.content_rel for source in own}))
     return tuple(sorted(sources, key=lambda source: source.rel))
+
+
+def _theme_static(config: Config, overridden: Collection[str]) -> Iterator[Source]:
+    """Yield the theme's static files the site's static/ does not replace (named theme/static/...)."""
+    if config.static_path.resolve() == THEME_STATIC:
+        return
+    for path in _walk(THEME_STATIC):
+        content_rel = path.relative_to(THEME_STATIC).as_posix()
+        if content_rel not in overridden:
+            yield Source(path, f"{PREFIX}static/{content_rel}", content_rel, "static")
 
 
 def _walk(folder: Path) -> Iterator[Path]:

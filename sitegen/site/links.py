@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.errors import Problem, warning
-from sitegen.markup.headings import jupyter_anchor
+from sitegen.markup.headings import jupyter_anchor, kramdown_anchor
 from sitegen.model import Heading, LocaleSite, Page, Site, Source
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locales
@@ -241,14 +241,15 @@ def heading_fragment(fragment: str, headings: Sequence[Heading]) -> str:
     """Return the anchor a heading link means on a page: as written, or the heading whose Jupyter or slug form it is.
 
     Notebooks link to headings the way Jupyter writes anchors
-    (`#Clustering:-Inferring-Labels-on-Unlabeled-Data`), GitHub-flavoured
-    READMEs by a lower-case slug; sitegen's heading ids differ from both.
+    (`#Clustering:-Inferring-Labels-on-Unlabeled-Data`), Jekyll posts by
+    kramdown's ids (`#setup` for `## 1. Setup`), GitHub-flavoured READMEs by a
+    lower-case slug; sitegen's heading ids differ from all three.
     """
     wanted = unquote(fragment)
     if not wanted or any(heading.anchor == wanted for heading in headings):
         return fragment
     for heading in headings:
-        if jupyter_anchor(heading.text) == wanted:
+        if wanted in (jupyter_anchor(heading.text), kramdown_anchor(heading.text)):
             return heading.anchor
     slug = slugify_unicode(wanted, "-")
     for heading in headings:
