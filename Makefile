@@ -82,4 +82,4 @@ deploy: install
 	$(SITEGEN) deploy
 
 clean:
-	rm -rf _site .sitegen-cache .pytest_cache .mypy_cache .ruff_cache test-output .tools
+	rm -rf _site ._site.spare .sitegen-cache .pytest_cache .mypy_cache .ruff_cache test-output .tools

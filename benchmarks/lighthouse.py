@@ -41,7 +41,7 @@ CHROME_FLAGS = (
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 SHORT = {"performance": "perf", "accessibility": "a11y", "best-practices": "best", "seo": "seo"}
-PAGE_TYPES = ("home", "about", "deep-learning", "blog", "post", "notebook")
+PAGE_TYPES = ("home", "about", "deep-learning", "blog", "post", "notebook", "publications", "cv", "archive", "project", "post-citations")
 PRESETS = ("mobile", "desktop")
 
 
@@ -78,7 +78,7 @@ def _hrefs(path: Path) -> list[str]:
 def find_pages(out: Path) -> dict[str, str]:
     """Return the dest of each page type; a notebook post is one that links its .ipynb."""
     posts = sorted(
-        p.relative_to(out).as_posix() for p in (out / "blog").glob("*/index.html") if p.parent.name not in {"tags", "page"}
+        p.relative_to(out).as_posix() for p in (out / "blog").glob("*/index.html") if p.parent.name not in {"tags", "page", "archive"}
     )
     notebooks = [dest for dest in posts if any(h.split("?")[0].endswith(".ipynb") for h in _hrefs(out / dest))]
     notebooks.sort(key=lambda dest: "<img" not in (out / dest).read_text(encoding="utf-8"))  # one with plots first
@@ -93,7 +93,12 @@ def find_pages(out: Path) -> dict[str, str]:
     }
     if notebooks:
         pages["notebook"] = notebooks[0]
-    return pages
+    citing = [dest for dest in markdown if 'class="references"' in (out / dest).read_text(encoding="utf-8")]
+    projects = sorted(p.relative_to(out).as_posix() for p in (out / "projects").glob("*/index.html"))
+    extra = {"publications": "publications/index.html", "cv": "cv/index.html", "archive": "blog/archive/index.html"}
+    extra |= {"project": projects[0]} if projects else {}
+    extra |= {"post-citations": citing[0]} if citing else {}
+    return pages | {name: dest for name, dest in extra.items() if (out / dest).is_file()}
 
 
 def run_lighthouse(url: str, preset: str) -> dict[str, Any]:

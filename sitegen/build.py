@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from sitegen.engine.stale import (
 )
 from sitegen.engine.write import (
     MARKER,
+    Spare,
     Staging,
     changed_outputs,
     check_output_folder,
@@ -113,32 +114,41 @@ def _build_changed(
     from sitegen.engine.render import make_contexts, make_environment
     from sitegen.engine.templates import template_label
     from sitegen.engine.workers import render_all
+    from sitegen.jekyll.redirects import plan_redirects
     from sitegen.markup.highlight import CSS_DEST
+    from sitegen.portfolio.stage import cite_site, load_portfolio
     from sitegen.publish.feeds import feed_dests
     from sitegen.site.links import resolve_site_links
 
     # Read everything and index the site before anything is written.
     locales, documents, site = load_site(config, jobs, memo)
+    portfolio = load_portfolio(config)
     # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
     site, link_warnings = resolve_site_links(site, config, locales, generated)
+    # Format citations against the site's bibliography, per locale.
+    site = cite_site(site, portfolio, config, locales)
     # Measure raster images; their smaller copies and the posts' social cards come from the cache when it has them.
     images, image_jobs = _responsive_images(site, config)
     card_jobs = _social_cards(site, config, locales)
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
-    contexts = make_contexts(site, config, locales, env, generated, images)
+    contexts = make_contexts(site, config, locales, env, generated, portfolio, images)
     labels = functools.partial(template_label, config=config)
     planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels)) + image_jobs + card_jobs
+    # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
+    redirects, redirect_warnings = plan_redirects(site, config, planned)
+    planned = (*planned, *redirects)
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
     made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
-    warnings = (*site.warnings, *link_warnings, *dict.fromkeys(w for result in made.values() for w in result.warnings))
+    made_warnings = dict.fromkeys(w for result in made.values() for w in result.warnings)
+    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings)
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
     new_record = _new_record(inputs, planned, made, record, site, warnings)
     index = any(job.kind == "search" for job in stale)
     outputs = [result.output for result in made.values()]
-    written = _write(out, outputs, planned, record, new_record.build_id, index, search_stamp(config, out))
+    written, new_record = _write(out, outputs, planned, record, new_record, index, search_stamp(config, out))
     save_record(config.cache_path, out, new_record)
     return BuildReport(
         written=written,
@@ -211,13 +221,15 @@ def read_documents(
     Files the memo holds unchanged are not read again; files whose conversion
     is not cached are read on every core when there are enough of them.
     """
+    from sitegen.jekyll.frontmatter import is_liquid
     from sitegen.readers import is_cheap_to_read
 
     contents = {source.rel: source.path.read_bytes() for source in sources} if memo else {}
     results: dict[str, Document | SitegenError] = {}
     for source in sources:
         remembered = memo.get(source, contents[source.rel]) if memo else None
-        if remembered is not None:
+        # A Liquid page also depends on its includes, data and the other posts: read it again.
+        if remembered is not None and not is_liquid(remembered.meta, config):
             results[source.rel] = remembered
     pending = [source for source in sources if source.rel not in results]
     slow = [source for source in pending if not is_cheap_to_read(source, config)]
@@ -272,23 +284,30 @@ def _new_record(
 
 
 def _write(
-    out: Path, outputs: Sequence[Output], planned: Sequence[Job], record: BuildRecord | None, build_id: str, index: bool, stamp: Path
-) -> int:
-    """Put the new tree in place in one step; return how many files were written or removed.
+    out: Path,
+    outputs: Sequence[Output],
+    planned: Sequence[Job],
+    record: BuildRecord | None,
+    new: BuildRecord,
+    index: bool,
+    stamp: Path,
+) -> tuple[int, BuildRecord]:
+    """Put the new tree in place in one step; return how many files were written or removed, and the record.
 
     With a trusted record only the changed files are written and the files no
     longer made removed; without one, every file not planned goes.
     """
-    from sitegen.publish.search import index_site
+    from sitegen.publish.search import SEARCH_DIR, index_site
 
     dests = {job.dest for job in planned}
     changed = changed_outputs(outputs, out) if record is not None else list(outputs)
     gone = sorted(set(record.fingerprints) - dests) if record is not None else []
     if record is not None and not changed and not gone and not index:
-        if read_build_id(out) != build_id:
-            mark_build(out, build_id)  # same files, other fingerprints (a template comment changed)
-        return 0
-    with Staging(out) as staging:
+        if read_build_id(out) != new.build_id:
+            mark_build(out, new.build_id)  # same files, other fingerprints (a template comment changed)
+        return 0, replace(new, spare=record.spare, delta=record.delta)
+    spare = Spare(record.spare, record.delta) if record is not None and record.spare else None
+    with Staging(out, spare) as staging:
         if record is None:
             changed = changed_outputs(outputs, staging.path)
             gone = [rel for rel in staging.files() if rel not in dests and rel != MARKER]
@@ -296,8 +315,9 @@ def _write(
         staging.remove(gone)
         if index:
             index_site(staging.path, stamp)
-        staging.commit(build_id)
-    return len(changed) + len(gone)
+        staging.commit(new.build_id)
+    delta = (*(output.dest for output in changed), *gone, *([SEARCH_DIR + "/"] if index else []))
+    return len(changed) + len(gone), replace(new, spare=staging.replaced, delta=tuple(sorted(set(delta))))
 
 
 def search_stamp(config: Config, out: Path) -> Path:

@@ -1,4 +1,4 @@
-"""The `sitegen` command: init, build, new, serve, deploy, check and doctor."""
+"""The `sitegen` command: init, build, new, serve, deploy, check, doctor and import."""
 
 from __future__ import annotations
 
@@ -55,7 +55,27 @@ def _parser() -> argparse.ArgumentParser:
     _add_deploy(commands, common)
     _add_check(commands, common)
     _add_doctor(commands, common)
+    _add_import(commands)
     return parser
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser("import", help="turn another generator's site into a sitegen site")
+    parser.add_argument("kind", choices=["jekyll"], help="what the site is made with")
+    parser.add_argument("src", type=Path, help="the site's folder (its repository)")
+    parser.add_argument("dest", type=Path, nargs="?", default=Path("."), help="where to write (default: here)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug messages")
+    parser.set_defaults(run=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """sitegen import jekyll SRC [DEST]: never overwrites a file; running it twice is safe."""
+    from sitegen.jekyll.importer import import_jekyll
+
+    report = import_jekyll(args.src, args.dest)
+    for line in report.lines():
+        print(line)
+    return 0
 
 
 def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser) -> None:

@@ -78,8 +78,8 @@ def build_root(root: Path, **overrides: object) -> BuildReport:
 
 
 def copy_example(destination: Path) -> Path:
-    """Copy the example site (content, templates, static, settings) to a folder of its own."""
-    for name in ("content", "templates", "static"):
+    """Copy the example site (content, data, templates, static, settings) to a folder of its own."""
+    for name in ("content", "data", "templates", "static"):
         shutil.copytree(REPO / name, destination / name)
     for name in ("pyproject.toml", "locales.yaml"):
         shutil.copy2(REPO / name, destination / name)

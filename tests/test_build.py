@@ -184,7 +184,7 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(make_site: MakeSite) -> N
             {"content/x.md": "---\nlayout: nope\n---\nbody\n"},
             (
                 "content/x.md:2: error: unknown layout 'nope' (templates/nope.html does not exist)\n"
-                "  hint: known layouts: 404, about, base, blog, deep-learning, home, page, post, tag, tags"
+                "  hint: known layouts: 404, about, archive, base, blog, cv, deep-learning, home, page, post, project, publications, tag, tags"
             ),
         ),
         (

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.jekyll.permalink import dest_for_permalink
 from tests.conftest import CORPUS, MakeSite, build_root, parse_page
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
@@ -41,15 +42,24 @@ def test_every_corpus_post_builds(make_site: MakeSite, folder: str) -> None:
     report = build_root(root, drafts=True)
     assert report.posts == len(posts)
     built = {p.parent.name for p in (root / "_site/blog").glob("*/index.html")}
-    assert len(built - {"tags", "page"}) == len(posts)
+    # A post with a `permalink:` keeps its old URL instead of /blog/<slug>/.
+    permalinks = [m.group(1) for p in posts if (m := re.search(r"^permalink: *(\S+)", p.read_text(), re.MULTILINE))]
+    for permalink in permalinks:
+        assert (root / "_site" / dest_for_permalink(permalink)).is_file()
+    assert len(built - {"tags", "page", "archive"}) + len(permalinks) == len(posts)
 
 
 @pytest.mark.parametrize(("source", "name"), sorted(PAGES.items()))
 def test_every_corpus_page_builds(make_site: MakeSite, source: str, name: str) -> None:
     root = corpus_site(make_site)
     shutil.copy2(CORPUS / source, root / "content" / name)
+    permalink = re.search(r"^permalink: *(\S+)", (CORPUS / source).read_text(encoding="utf-8"), re.MULTILINE)
+    if permalink:  # the page keeps its old URL; the site's own page there makes way
+        (root / "content/about.md").unlink()
+        (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text().replace('"about", ', ""))
     build_root(root)
-    page = parse_page(root / "_site" / Path(name).stem / "index.html")
+    dest = dest_for_permalink(permalink.group(1)) if permalink else f"{Path(name).stem}/index.html"
+    page = parse_page(root / "_site" / dest)
     assert len(page.find_all("h1")) == 1
     if name == "about.md":
         assert page.title.startswith("About · ")

@@ -107,3 +107,25 @@ def test_the_marker_names_the_build_and_the_record_is_saved_after_it(make_site: 
     loaded = load_record(root / ".sitegen-cache", out)
     assert loaded is not None and read_build_id(out) == loaded.build_id
     assert json.loads(record.read_text(encoding="utf-8"))["inputs"] == loaded.inputs
+
+
+def test_the_replaced_tree_is_kept_and_caught_up_with_the_files_the_last_build_changed(make_site: MakeSite, tmp_path: Path) -> None:
+    from sitegen.engine.write import spare_path
+
+    root = make_site(POSTS)
+    out = root / "_site"
+    build_root(root)
+    first = tree_bytes(out)
+    (root / "content/blog/2024-01-02-post-2.md").write_text("---\ntitle: Second\ntags: ml\n---\nBody 2.\n", encoding="utf-8")
+    build_root(root)
+    assert tree_bytes(spare_path(out)) == first  # the tree the build replaced, as it was
+    second = tree_bytes(out)
+    (root / "content/blog/2024-01-03-post-3.md").unlink()
+    (root / "content/blog/2024-02-01-new.md").write_text("---\ntitle: New\ntags: numpy\n---\nNew.\n", encoding="utf-8")
+    build_root(root)  # starts from the spare, caught up with the second build's changes
+    assert tree_bytes(spare_path(out)) == second
+    assert leftovers(out) == []
+    build_root(root, output=tmp_path / "clean")
+    assert tree_bytes(out) == tree_bytes(tmp_path / "clean")
+    unchanged = "about/index.html"
+    assert (out / unchanged).stat().st_ino == (spare_path(out) / unchanged).stat().st_ino  # shared, not copied

@@ -21,6 +21,10 @@ from pathlib import Path
 
 from sitegen.settings.config import LOCALES_FILE, SETTINGS_FILES, Config
 
+# A Jekyll site's settings, includes and data files, read by the Liquid in its pages.
+JEKYLL_CONFIG = "_config.yml"
+JEKYLL_FOLDERS = ("_includes", "_data")
+
 # The kinds of input, in the order a burst of changes is reported (settings first).
 KINDS = ("config", "template", "static", "content")
 
@@ -37,8 +41,10 @@ class InputLocation:
 
 def input_locations(config: Config) -> tuple[InputLocation, ...]:
     """Return every file and folder a build of this site reads, the packaged theme's included."""
-    files = [*((name, "config") for name in SETTINGS_FILES), (LOCALES_FILE, "config")]
+    files = [*((name, "config") for name in SETTINGS_FILES), (LOCALES_FILE, "config"), (JEKYLL_CONFIG, "content")]
     folders = [(config.templates_dir, "template"), (config.static_dir, "static"), (config.content_dir, "content")]
+    folders += [(config.data_dir, "content")]  # data files: content that templates read as data.<name>
+    folders += [(folder, "content") for folder in JEKYLL_FOLDERS]
     own = (
         *(InputLocation(config.root / rel, rel, kind, False) for rel, kind in files),
         *(InputLocation(config.root / rel, rel.strip("/"), kind, True) for rel, kind in folders),

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from sitegen.settings.config import Config
     from sitegen.settings.locales import Locales
 
-TEMPLATE_KINDS = frozenset({"page", "listing", "tags", "home", "404"})  # outputs rendered through templates
+TEMPLATE_KINDS = frozenset({"page", "listing", "tags", "home", "404", "archive", "project"})  # outputs rendered through templates
 SEARCH_JOB = "pagefind/"  # the search index is one job: Pagefind writes the whole folder at once
 
 
@@ -72,7 +72,11 @@ def make_planner(contexts: Mapping[str, SiteContext], templates: TemplateDigests
         pages,
         {code: context.shared_inputs() for code, context in contexts.items()},
         {
-            code: {"posts": pages_digest(pages, context.site.posts), "all_tags": tags_digest(pages, context.site)}
+            code: {
+                "posts": pages_digest(pages, context.site.posts),
+                "all_tags": tags_digest(pages, context.site),
+                **context.data_inputs(),
+            }
             for code, context in contexts.items()
         },
     )
@@ -99,7 +103,8 @@ def plan_pages(planner: Planner, site: LocaleSite) -> Iterator[Job]:
         if page.document.is_template:
             body = planner.templates.info_of_body(page.document.body, page.source_rel, page.document.body_line).digest
         neighbours = (planner.pages.of(newer), planner.pages.of(older))
-        parts = (planner.pages.of(page), body, neighbours)
+        listed = tuple(planner.pages.of_all(group) for group in context.related(page))  # related posts, series
+        parts = (planner.pages.of(page), body, neighbours, listed)
         yield planner.template_job("page", f"{page.layout}.html", page.dest, site.locale, page, *parts, source=page.source_rel)
         yield from plan_attachments(page)
 
@@ -151,6 +156,21 @@ def plan_home(planner: Planner, site: LocaleSite, locales: Locales) -> Iterator[
     if not any(page.id == "home" and page.translated for page in site.pages):
         dest = locale_prefix(site.locale, locales.default) + "index.html"
         yield planner.template_job("home", "home.html", dest, site.locale, None)
+
+
+def plan_portfolio(planner: Planner, site: LocaleSite, locales: Locales) -> Iterator[Job]:
+    """Plan the archive by year and a page for each project with a body, when the templates provide them."""
+    from sitegen.site.urls import locale_prefix, pretty_dest
+
+    context = planner.contexts[site.locale]
+    templates = set(context.env.list_templates())
+    if "archive.html" in templates:
+        dest = pretty_dest(locale_prefix(site.locale, locales.default) + "blog/archive")
+        yield planner.template_job("archive", "archive.html", dest, site.locale, None, planner.pages.of_all(site.posts))
+    for project in context.data.get("projects", ()):
+        if project["url"] and "project.html" in templates:
+            dest = context.project_dest(project["slug"])
+            yield planner.template_job("project", "project.html", dest, site.locale, project, project, source="data/projects.yaml")
 
 
 def plan_not_found(planner: Planner, site: LocaleSite, locales: Locales) -> Iterator[Job]:
@@ -222,6 +242,7 @@ def plan_site(
         jobs += plan_home(planner, locale_site, locales)
         jobs += plan_tag_listings(planner, locale_site)
         jobs += plan_not_found(planner, locale_site, locales)
+        jobs += plan_portfolio(planner, locale_site, locales)
     jobs += plan_feeds(planner, site, config, locales)
     jobs += plan_stylesheets(config)
     jobs += plan_copies(site.assets)

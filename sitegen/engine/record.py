@@ -36,6 +36,8 @@ class BuildRecord:
     republish_at: str = ""  # ISO time when a future-dated post becomes due ("" if none)
     warnings: tuple[Problem, ...] = ()  # shown again when nothing changed
     reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # dest -> site-wide globals its templates read
+    spare: str = ""  # the build whose tree was kept beside the output (write.Spare), "" for none
+    delta: tuple[str, ...] = ()  # the dests where that tree differs from the output
 
     @property
     def build_id(self) -> str:
@@ -61,7 +63,8 @@ def load_record(cache: Path, out: Path) -> BuildRecord | None:
         warnings = tuple(Problem(w["message"], w["path"], w["line"], severity="warning") for w in data.get("warnings", []))
         reads = {str(dest): tuple(str(name) for name in names) for dest, names in data.get("reads", {}).items()}
         fingerprints = {str(dest): str(value) for dest, value in data["fingerprints"].items()}
-        return BuildRecord(str(data["inputs"]), fingerprints, str(data.get("republish_at", "")), warnings, reads)
+        spare, delta = str(data.get("spare", "")), tuple(str(dest) for dest in data.get("delta", []))
+        return BuildRecord(str(data["inputs"]), fingerprints, str(data.get("republish_at", "")), warnings, reads, spare, delta)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -76,6 +79,8 @@ def save_record(cache: Path, out: Path, record: BuildRecord) -> None:
         "fingerprints": dict(sorted(record.fingerprints.items())),
         "reads": {dest: list(names) for dest, names in sorted(record.reads.items())},
         "republish_at": record.republish_at,
+        "spare": record.spare,
+        "delta": list(record.delta),
         "warnings": [{"message": w.message, "path": w.path, "line": w.line} for w in record.warnings],
     }
     temporary.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")

@@ -29,12 +29,22 @@ from sitegen.engine.record import digest
 from sitegen.engine.templates import make_loader, template_label, theme_style
 from sitegen.errors import Problem, SitegenError, TemplateError
 from sitegen.model import Listing, LocaleSite, Output, Page, Site, Source, Tag
+from sitegen.portfolio.stage import (
+    DataView,
+    Portfolio,
+    archive_years,
+    by_year,
+    related_posts,
+    scholarly_articles,
+    series_parts,
+    site_data,
+)
 from sitegen.publish.cards import card_dest, needs_card
 from sitegen.publish.images import ImageSet, responsive_images
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locale, Locales
 from sitegen.site.links import ATTACHMENT, link_table, rewrite_links
-from sitegen.site.urls import absolute_url, locale_prefix, url_for_dest
+from sitegen.site.urls import absolute_url, locale_prefix, pretty_dest, url_for_dest
 
 # The globals whose value is every post of a locale: an output depends on each post's digest
 # only when its templates actually read one of them (noted while rendering, kept in the record).
@@ -77,6 +87,8 @@ class _TrackingContext(jinja2.runtime.Context):
         value = super().resolve_or_missing(key)
         reads = self.parent.get(_READS)
         if isinstance(reads, _Reads) and key in reads.watched and value is reads.watched[key]:
+            if key == "data" and isinstance(value, Mapping):  # noted file by file: data.<name>
+                return DataView(value, reads.names)
             reads.names.add(key)
         return value
 
@@ -105,6 +117,7 @@ def make_contexts(
     locales: Locales,
     env: jinja2.Environment,
     generated: Sequence[str] = (),
+    portfolio: Portfolio | None = None,
     images: Mapping[str, ImageSet] | None = None,
 ) -> dict[str, SiteContext]:
     """Make the template context of every built locale.
@@ -113,7 +126,7 @@ def make_contexts(
     `images` the raster images with smaller copies, which pages offer through srcset.
     """
     return {
-        code: SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, images or {})
+        code: SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, portfolio, images or {})
         for code, locale_site in site.locales.items()
     }
 
@@ -150,6 +163,24 @@ def _render_not_found(job: Job, context: SiteContext | None) -> Made:
     return context.render("404.html", job.dest, {})
 
 
+def _render_archive(job: Job, context: SiteContext | None) -> Made:
+    assert context is not None
+    return context.render("archive.html", job.dest, {"years": archive_years(context.site.posts)})
+
+
+def _render_project(job: Job, context: SiteContext | None) -> Made:
+    assert context is not None and isinstance(job.subject, Mapping)
+    body = Markup(_project_body(job.subject, context.config))
+    return context.render("project.html", job.dest, {"project": job.subject, "content": body})
+
+
+def _project_body(project: Mapping[str, Any], config: Config) -> str:
+    """Render a project's Markdown body."""
+    from sitegen.markup.markdown import render_markdown
+
+    return render_markdown(str(project["body"]), config.pygments_style).html
+
+
 def _render_file(job: Job, context: SiteContext | None) -> Made:
     """A file made while planning (sitemap, robots.txt, the code stylesheet, a notebook's images)."""
     assert isinstance(job.subject, Output)
@@ -175,6 +206,8 @@ RENDERERS: Mapping[str, Callable[[Job, SiteContext | None], Made]] = {
     "tags": _render_tags,
     "home": _render_home,
     "404": _render_not_found,
+    "archive": _render_archive,
+    "project": _render_project,
     "feed": _render_feed,
     "file": _render_file,
     "copy": _render_copy,
@@ -193,10 +226,11 @@ class SiteContext:
         locale: Locale,
         env: jinja2.Environment,
         generated: Sequence[str],
-        images: Mapping[str, ImageSet],
+        portfolio: Portfolio | None = None,
+        images: Mapping[str, ImageSet] | None = None,
     ) -> None:
         self.site = site
-        self.images = images
+        self.images = images or {}
         self.whole = whole
         self.config = config
         self.locales = locales
@@ -206,6 +240,8 @@ class SiteContext:
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
         self._dates: dict[date, str] = {}  # Babel is slow, and each post's date is on many listings
+        self.portfolio = portfolio or Portfolio({}, ())
+        self.data = site_data(self.portfolio, locales, locale, self.links.url_of, self.project_url)
 
     def shared_inputs(self) -> str:
         """Digest every global a template sees except the site-wide ones (SITE_WIDE) and the page itself."""
@@ -216,7 +252,7 @@ class SiteContext:
         """Render one page or post through its layout."""
         problems: tuple[Problem, ...] = ()
         body = page.document.body
-        reads = _Reads(self.site_wide())
+        reads = _Reads(self.watched())
         if page.document.is_template:
             body, problems = rewrite_links(self._template_body(page, reads), page, self.links)
         if self.images:
@@ -229,6 +265,8 @@ class SiteContext:
             "source_links": self._source_links(page),
             "newer": newer,
             "older": older,
+            "related": self.related(page)[0],
+            "series": self.related(page)[1],
         }
         made = self.render(f"{page.layout}.html", page.dest, extra, page, reads)
         return Made(made.output, problems, made.reads)
@@ -236,7 +274,8 @@ class SiteContext:
     def _source_links(self, page: Page) -> list[tuple[str, str]]:
         """Resolve the links a reader made (notebook download, Colab, Binder): (UI string key, URL)."""
         links = sorted(page.document.extra_links.items())
-        return [(key, page.url + quote(href[len(ATTACHMENT) :]) if href.startswith(ATTACHMENT) else href) for key, href in links]
+        folder = page.url.rpartition("/")[0] + "/"  # a page at /x/ or, with a permalink, at /x/y.html
+        return [(key, folder + quote(href[len(ATTACHMENT) :]) if href.startswith(ATTACHMENT) else href) for key, href in links]
 
     def _template_body(self, page: Page, reads: _Reads) -> str:
         try:
@@ -261,7 +300,7 @@ class SiteContext:
         self, template_name: str, dest: str, extra: Mapping[str, Any], page: Page | None = None, reads: _Reads | None = None
     ) -> Made:
         """Render a template with this locale's globals and `extra`; note the site-wide values it read."""
-        reads = reads or _Reads(self.site_wide())
+        reads = reads or _Reads(self.watched())
         try:
             template = self.env.get_template(template_name)
             html = template.render({**self.globals(page, dest), "dest": dest, **extra, _READS: reads})
@@ -276,6 +315,29 @@ class SiteContext:
             rendering = f" (rendering {page.source_rel})" if page else ""
             raise TemplateError(_message(exc) + rendering, name or template_name, line) from exc
         return Made(Output(dest, html.encode("utf-8")), (), tuple(sorted(reads.names)))
+
+    def watched(self) -> dict[str, object]:
+        """Return the values whose reads are noted: the site-wide ones and `data`."""
+        return {**self.site_wide(), "data": self.data}
+
+    def data_inputs(self) -> dict[str, str]:
+        """Digest each data file as `data.<name>`, and the list of names as `data`, for the reads noted."""
+        files = self.portfolio.files
+        return {"data": digest(sorted(files)), **{f"data.{name}": file.fingerprint for name, file in files.items()}}
+
+    def related(self, page: Page) -> tuple[tuple[Page, ...], tuple[Page, ...]]:
+        """Return a post's related posts and the parts of its series."""
+        if page.kind != "post":
+            return (), ()
+        return related_posts(page, self.site.posts), series_parts(page, self.site.posts)
+
+    def project_url(self, slug: str) -> str:
+        """Return the URL of a project's own page."""
+        return url_for_dest(self.project_dest(slug), self.config.base_path)
+
+    def project_dest(self, slug: str) -> str:
+        """Return where a project's own page is written."""
+        return pretty_dest(f"{locale_prefix(self.locale.code, self.locales.default)}projects/{slug}")
 
     def site_wide(self) -> dict[str, object]:
         """Return the globals whose value is every post (SITE_WIDE), by name."""
@@ -335,6 +397,9 @@ class SiteContext:
             "asset": lambda target: self.link(target, ""),
             "absolute": lambda url: absolute_url(url, self.config.base_url),
             "page": page,
+            "data": self.data,
+            "by_year": by_year,
+            "scholarly_articles": lambda items: scholarly_articles(items, self.config.base_url),
         }
 
     def site_info(self) -> dict[str, Any]:

@@ -11,6 +11,10 @@ file names the build that made the tree; the record of that build is saved
 only after the swap, and a record whose build is not the one on disk is not
 trusted (stale.py).
 
+The replaced tree is kept as `._site.spare`: the next build brings it up to
+date by linking only the files the last build changed, instead of linking
+every file again, so a one-post edit costs a few file operations, not one per page.
+
 A killed build leaves at most a staging folder, which the next build removes
 before it starts; a failing one removes its own. Builds into one folder take
 a lock, so two never stage at once.
@@ -25,6 +29,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
@@ -132,23 +137,61 @@ def mark_build(out: Path, build_id: str) -> None:
     os.replace(temporary, out / MARKER)
 
 
-class Staging:
-    """The new tree being made beside the output; `commit` swaps it in, leaving the block abandons it."""
+@dataclass(frozen=True, slots=True)
+class Spare:
+    """The tree the last build replaced, kept beside the output as hard links to start the next build from."""
 
-    def __init__(self, out: Path) -> None:
+    build_id: str  # the build that made it (its marker says so when it is intact)
+    delta: tuple[str, ...]  # the dests where it differs from the output ("pagefind/" for the whole index)
+
+
+def spare_path(out: Path) -> Path:
+    """Return where the tree a build replaced is kept (`._site.spare`)."""
+    return out.with_name(f".{out.name}.spare")
+
+
+class Staging:
+    """The new tree being made beside the output; `commit` swaps it in, leaving the block abandons it.
+
+    The new tree starts as the output's files: the spare tree brought up to date
+    (only the files the last build changed), or else a hard-link copy of the output.
+    """
+
+    def __init__(self, out: Path, spare: Spare | None = None) -> None:
         self.out = out
         self.path = out.with_name(f".{out.name}.new-{os.getpid()}")
+        self._spare = spare
+        self.replaced = ""  # after a commit: the id of the build whose tree was replaced
 
     def __enter__(self) -> Self:
         _remove(self.path)
-        if self.out.is_dir():
+        spare = spare_path(self.out)
+        if self._spare and self.out.is_dir() and read_build_id(spare) == self._spare.build_id:
+            os.replace(spare, self.path)  # claimed: a build killed from here on leaves only a staging folder
+            self._catch_up(self._spare.delta)
+        elif self.out.is_dir():
+            _remove(spare)
             _link_tree(self.out, self.path)
         else:
+            _remove(spare)
             self.path.mkdir(parents=True)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        _remove(self.path)  # the old tree after a commit, or the unfinished new one
+        _remove(self.path)  # the unfinished new tree (a failed build); after a commit it is the spare
+
+    def _catch_up(self, delta: Sequence[str]) -> None:
+        """Make the spare tree equal the output again: link the files the last build changed."""
+        for dest in delta:
+            target, source = self.path / dest.rstrip("/"), self.out / dest.rstrip("/")
+            _remove(target)
+            if source.is_dir():
+                _link_tree(source, target)
+            elif source.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_file(source, target)
+            else:
+                _remove_empty_parents(target.parent, self.path)
 
     def write(self, outputs: Sequence[Output], sources: Mapping[str, str]) -> None:
         """Write files into the new tree (a new file each: the old tree shares the old ones).
@@ -180,13 +223,15 @@ class Staging:
         return sorted(path.relative_to(self.path).as_posix() for path in self.path.rglob("*") if not path.is_dir())
 
     def commit(self, build_id: str) -> None:
-        """Mark the new tree with its build and put it in the output's place in one step."""
+        """Mark the new tree with its build and put it in the output's place in one step; keep the old tree as the spare."""
         (self.path / MARKER).unlink(missing_ok=True)
         (self.path / MARKER).write_bytes(marker_text(build_id))
-        if self.out.exists():
-            _exchange(self.path, self.out)
-        else:
+        if not self.out.exists():
             os.replace(self.path, self.out)
+            return
+        self.replaced = read_build_id(self.out)
+        _exchange(self.path, self.out)
+        os.replace(self.path, spare_path(self.out))
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -196,11 +241,15 @@ def _link_tree(source: Path, target: Path) -> None:
         child = target / entry.name
         if entry.is_dir(follow_symlinks=False):
             _link_tree(Path(entry.path), child)
-            continue
-        try:
-            os.link(entry.path, child, follow_symlinks=False)
-        except OSError:
-            shutil.copy2(entry.path, child, follow_symlinks=False)
+        else:
+            _link_file(Path(entry.path), child)
+
+
+def _link_file(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
 
 
 def _exchange(new: Path, out: Path) -> None:
@@ -210,7 +259,7 @@ def _exchange(new: Path, out: Path) -> None:
     retired = out.with_name(f".{out.name}.old-{os.getpid()}")
     os.replace(out, retired)
     os.replace(new, out)
-    os.replace(retired, new)  # so that leaving the staging block removes the old tree
+    os.replace(retired, new)  # the old tree where the exchange would have put it
 
 
 def _rename_exchange(first: Path, second: Path) -> bool:

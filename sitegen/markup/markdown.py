@@ -19,6 +19,7 @@ from markdown import Extension
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.engine.cache import Cache, cache_key
+from sitegen.markup.citations import CitationExtension
 from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
 from sitegen.markup.kramdown import KramdownExtension, remove_extensions
@@ -62,6 +63,7 @@ def _extensions(style: str) -> tuple[list[str | Extension], dict[str, dict[str, 
         "pymdownx.highlight",
         KramdownExtension(),
         FootnoteExtension(),
+        CitationExtension(),
     ]
     configs: dict[str, dict[str, object]] = {
         "toc": {"slugify": _anchor, "toc_depth": "1-4"},
@@ -90,7 +92,7 @@ RENDERING = "3"
 
 def markdown_cache_key(text: str, style: str) -> str:
     """Return the cache key of rendered Markdown: the text, the options and the versions."""
-    return cache_key("markdown", _versions(), RENDERING, style, text)
+    return cache_key("markdown", _versions(), RENDERING, "citations-1", style, text)
 
 
 def render_markdown_cached(text: str, style: str, cache: Cache) -> RenderedMarkdown:

@@ -59,13 +59,13 @@ def index_site(out: Path, stamp: Path | None = None) -> bool:
     if not pages:
         raise SitegenError(f"nothing to index for search: no HTML pages in {out.name}/", hint="build the site first")
     executable = find_pagefind()
-    fingerprint = _fingerprint(executable, pages)
+    fingerprint = _fingerprint(executable, out, pages)
     if stamp is not None and _read(stamp) == _stamp_text(fingerprint, out / SEARCH_DIR):
         return False
     staging = out / f".{SEARCH_DIR}.new-{os.getpid()}"
     _remove(staging)
     try:
-        _run_service(executable, pages, staging)
+        _run_service(executable, out, pages, staging)
         _sort_entry(staging / ENTRY_FILE)
         _swap_in(staging, out / SEARCH_DIR)
     finally:
@@ -89,16 +89,19 @@ def _stamp_text(fingerprint: str, index: Path) -> str:
     return f"{fingerprint} {entry}\n"
 
 
-def indexed_pages(out: Path) -> tuple[tuple[str, bytes], ...]:
-    """Return (dest, HTML) of the pages Pagefind indexes, sorted: those marked `data-pagefind-body`, else all."""
+def indexed_pages(out: Path) -> tuple[str, ...]:
+    """Return the dests of the pages Pagefind indexes, sorted: those marked `data-pagefind-body`, else all.
+
+    Pages are read one at a time and not kept: the index is made from files, not from memory.
+    """
     if not out.is_dir():
         return ()
     pages = sorted(
-        (path.relative_to(out).as_posix(), path.read_bytes())
+        rel
         for path in out.rglob("*.html")
-        if path.is_file() and not path.relative_to(out).as_posix().startswith((f"{SEARCH_DIR}/", f".{SEARCH_DIR}."))
+        if path.is_file() and not (rel := path.relative_to(out).as_posix()).startswith((f"{SEARCH_DIR}/", f".{SEARCH_DIR}."))
     )
-    marked = tuple(page for page in pages if _BODY_MARK.search(page[1]))
+    marked = tuple(dest for dest in pages if _BODY_MARK.search((out / dest).read_bytes()))
     return marked or tuple(pages)
 
 
@@ -114,16 +117,16 @@ def find_pagefind() -> Path:
     return Path(executable)
 
 
-def _fingerprint(executable: Path, pages: Iterable[tuple[str, bytes]]) -> str:
+def _fingerprint(executable: Path, out: Path, pages: Iterable[str]) -> str:
     """Hash what the index is made from: the binary, the options and every indexed page."""
     hasher = hashlib.sha256()
     hasher.update(f"{executable.resolve()}\x00{executable.stat().st_size}\x00{INDEX_CONFIG!r}\x00".encode())
-    for dest, data in pages:
-        hasher.update(dest.encode("utf-8") + b"\x00" + hashlib.sha256(data).digest())
+    for dest in pages:
+        hasher.update(dest.encode("utf-8") + b"\x00" + hashlib.sha256((out / dest).read_bytes()).digest())
     return hasher.hexdigest()
 
 
-def _run_service(executable: Path, pages: Sequence[tuple[str, bytes]], staging: Path) -> None:
+def _run_service(executable: Path, out: Path, pages: Sequence[str], staging: Path) -> None:
     """Add every page to a new index in a Pagefind service and write the index into `staging`."""
     with tempfile.TemporaryFile() as errors:
         try:
@@ -136,8 +139,7 @@ def _run_service(executable: Path, pages: Sequence[tuple[str, bytes]], staging: 
         try:
             index = service.ask({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
             # Answers are read on a thread while the pages go out, so neither pipe fills up and blocks.
-            requests = [_add_file(index, dest, data) for dest, data in pages]
-            service.ask_all(requests, "IndexedFile")
+            service.ask_all((_add_file(index, dest, (out / dest).read_bytes()) for dest in pages), len(pages), "IndexedFile")
             service.ask({"type": "WriteFiles", "index_id": index, "output_path": str(staging.resolve())})
         finally:
             service.close()
@@ -162,12 +164,12 @@ class _Service:
 
     def ask(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Send one request and return its answer."""
-        return self.ask_all([payload], str(payload["type"]))[0]
+        return self.ask_all([payload], 1, str(payload["type"]))[0]
 
-    def ask_all(self, payloads: Sequence[dict[str, Any]], expected: str) -> list[dict[str, Any]]:
-        """Send requests while reading their answers; fail on the first answer that is not `expected`."""
+    def ask_all(self, payloads: Iterable[dict[str, Any]], count: int, expected: str) -> list[dict[str, Any]]:
+        """Send `count` requests, made one at a time, while reading their answers; fail on an answer that is not `expected`."""
         answers: list[dict[str, Any]] = []
-        reader = threading.Thread(target=self._read, args=(len(payloads), answers), daemon=True)
+        reader = threading.Thread(target=self._read, args=(count, answers), daemon=True)
         reader.start()
         stdin = self._process.stdin
         assert stdin is not None
@@ -180,7 +182,7 @@ class _Service:
         except OSError:
             pass  # the service stopped: its own message says why
         reader.join(TIMEOUT_SECONDS)
-        if reader.is_alive() or len(answers) < len(payloads):
+        if reader.is_alive() or len(answers) < count:
             self._process.kill()
             reader.join()
             raise SitegenError(f"search index failed: {self._last_error() or 'Pagefind stopped without answering'}")
@@ -203,7 +205,8 @@ class _Service:
                 answers.append(json.loads(base64.b64decode(message))["payload"])
 
     def close(self) -> None:
-        """Stop the service."""
+        """Stop the service (its peak memory goes to the debug log, for `make bench`)."""
+        log.debug("Pagefind service peak memory: %s kB", _peak_kilobytes(self._process.pid))
         if self._process.stdin is not None:
             try:
                 self._process.stdin.close()
@@ -220,6 +223,16 @@ class _Service:
         lines = [line.strip() for line in self._errors.read().decode("utf-8", errors="replace").splitlines() if line.strip()]
         errors = [line for line in lines if "error" in line.lower()]
         return (errors or lines or [""])[-1]
+
+
+def _peak_kilobytes(pid: int) -> str:
+    """Return a running process's peak resident set from /proc (Linux), or "unknown"."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+    except OSError:
+        return "unknown"
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return found.group(1) if found else "unknown"
 
 
 def _sort_entry(path: Path) -> None:

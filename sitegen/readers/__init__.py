@@ -54,10 +54,14 @@ class DocumentMemo:
 
 def read_document(source: Source, config: Config) -> Document:
     """Read a content file with the reader registered for its extension, and check its front matter."""
-    from sitegen.readers.fields import check_fields
+    from sitegen.jekyll.frontmatter import is_liquid
+    from sitegen.readers.fields import FIELDS, check_fields
 
     module = importlib.import_module(f"sitegen.readers.{READERS[source.suffix]}")
     reader: Reader = module.read
     document = reader(source, config)
-    found = check_fields(document.meta, document.meta_lines, source.rel, config.extra_fields)
+    extra: tuple[str, ...] = config.extra_fields
+    if is_liquid(document.meta, config):  # a Jekyll theme's own fields: its Liquid may read any as page.*
+        extra += tuple(key for key in document.meta if key not in FIELDS)
+    found = check_fields(document.meta, document.meta_lines, source.rel, extra)
     return dataclasses.replace(document, warnings=(*found, *document.warnings)) if found else document

@@ -80,7 +80,18 @@ FIELDS: Mapping[str, FieldType] = {
     "links": LINKS,
     "execute": FLAG,  # notebooks: run before converting
     "allow_errors": FLAG,  # notebooks: a cell error does not stop the run
+    "series": TEXT,  # posts of one series show a box listing every part
+    "bibliography": TEXT,  # a .bib next to the page, for its citations besides data/*.bib
     "params": ANYTHING,  # the site's own values, never checked
+    # Jekyll's fields (sitegen/jekyll/): URLs, redirects, publishing, language, Liquid.
+    "permalink": TEXT,
+    "redirect_from": WORDS,
+    "aliases": WORDS,
+    "category": SCALAR,
+    "published": FLAG,
+    "lang": TEXT,
+    "excerpt_separator": TEXT,
+    "liquid": FLAG,
 }
 
 # A map whose keys all look like this holds one value per locale.

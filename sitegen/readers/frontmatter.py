@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sitegen.errors import ContentError
-from sitegen.settings.yamlload import parse_yaml
+from sitegen.errors import ContentError, Problem, warning
+from sitegen.settings.yamlload import LoadedYaml, parse_yaml
 
 _OPENING = "---"
 _CLOSINGS = ("---", "...")
@@ -21,6 +21,7 @@ class FrontMatter:
     body: str
     body_line: int  # 1-based line in the file where `body` begins
     key_lines: Mapping[str, int] = field(default_factory=dict)
+    duplicates: tuple[tuple[str, int, int], ...] = ()  # (key, first line, line that wins)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -43,15 +44,27 @@ def parse_front_matter(text: str, rel: str) -> FrontMatter:
         if text.lstrip("\ufeff").startswith(_OPENING + "\n"):
             raise ContentError("front matter has no closing '---' line", rel, 1)
         return FrontMatter({}, body, body_line)
-    data, key_lines = parse_front_matter_block(yaml_text, rel, 2)
-    return FrontMatter(data, body, body_line, key_lines)
+    loaded = parse_yaml(yaml_text, rel, 2)
+    data, key_lines = _as_mapping(loaded, rel, 2)
+    return FrontMatter(data, body, body_line, key_lines, loaded.duplicates)
 
 
 def parse_front_matter_block(
     yaml_text: str, rel: str, first_line: int
 ) -> tuple[Mapping[str, Any], Mapping[str, int]]:
     """Parse a front matter YAML block; it must be a mapping (or empty)."""
-    loaded = parse_yaml(yaml_text, rel, first_line)
+    return _as_mapping(parse_yaml(yaml_text, rel, first_line), rel, first_line)
+
+
+def duplicate_warnings(front: FrontMatter, rel: str) -> tuple[Problem, ...]:
+    """Warn about each front-matter key written twice, naming both lines."""
+    return tuple(
+        warning(f"front-matter key '{key}' is set twice, on lines {first} and {last}; line {last} wins", rel, last)
+        for key, first, last in front.duplicates
+    )
+
+
+def _as_mapping(loaded: LoadedYaml, rel: str, first_line: int) -> tuple[Mapping[str, Any], Mapping[str, int]]:
     if loaded.data is None:
         return {}, {}
     if not isinstance(loaded.data, dict):

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import plain_text
 from sitegen.model import Document, Source
-from sitegen.readers.frontmatter import parse_front_matter
-from sitegen.readers.markdown import load_text
+from sitegen.readers.frontmatter import duplicate_warnings, parse_front_matter
+from sitegen.readers.markdown import load_text, render_liquid
 from sitegen.settings.config import Config
 
 
 def read(source: Source, config: Config) -> Document:
-    """Read an HTML page; its body is rendered as a template once the site is known."""
+    """Read an HTML page; its body is rendered as a template once the site is known (Liquid ones now)."""
     front = parse_front_matter(load_text(source), source.rel)
+    meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
+    liquid = is_liquid(meta, config)
+    body = render_liquid(front.body, meta, source, config, front.body_line, markdown=False)
     return Document(
         source=source,
-        meta=front.data,
+        meta=meta,
         meta_lines=front.key_lines,
-        body=front.body,
+        body=body,
         body_line=front.body_line,
-        is_template=True,
-        text=plain_text(front.body),
+        is_template=not liquid,
+        text=plain_text(body),
+        warnings=duplicate_warnings(front, source.rel),
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sitegen.engine.cache import Cache
 from sitegen.errors import ContentError, Problem, warning
+from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import (
     RenderedMarkdown,
     markdown_cache_key,
@@ -12,26 +16,37 @@ from sitegen.markup.markdown import (
     split_summary,
 )
 from sitegen.model import Document, Source
-from sitegen.readers.frontmatter import parse_front_matter, split_front_matter
+from sitegen.readers.frontmatter import duplicate_warnings, parse_front_matter, split_front_matter
 from sitegen.settings.config import Config
 
 
 def read(source: Source, config: Config) -> Document:
     """Read a Markdown file into a Document."""
     front = parse_front_matter(load_text(source), source.rel)
-    rendered = render_markdown_cached(front.body, config.pygments_style, markdown_cache(config))
+    meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
+    text = render_liquid(front.body, meta, source, config, front.body_line, markdown=True)
+    rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))
     summary, body = split_summary(rendered.html)
     return Document(
         source=source,
-        meta=front.data,
+        meta=meta,
         meta_lines=front.key_lines,
         body=body,
         body_line=front.body_line,
         toc=rendered.toc,
         summary=summary,
         text=plain_text(body),
-        warnings=math_warnings(rendered, source.rel, front.body_line),
+        warnings=(*duplicate_warnings(front, source.rel), *math_warnings(rendered, source.rel, front.body_line)),
     )
+
+
+def render_liquid(body: str, meta: Mapping[str, Any], source: Source, config: Config, line: int, *, markdown: bool) -> str:
+    """Render the body's Liquid first when the file is Liquid (a Jekyll site's), else return it as it is."""
+    if not is_liquid(meta, config):
+        return body
+    from sitegen.jekyll.liquid import render_liquid_body
+
+    return render_liquid_body(body, meta, source, config, line, markdown=markdown)
 
 
 def is_cached(source: Source, config: Config) -> bool:

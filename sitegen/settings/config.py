@@ -72,7 +72,13 @@ class Config:
     font_mono: str = ""
     social: tuple[tuple[str, str], ...] = ()  # (label, URL) in the order of the settings table
     extra_fields: tuple[str, ...] = ()  # front-matter fields of the site's own, besides the known ones
+    liquid: bool = False  # render Liquid in Markdown and HTML content before Markdown (Jekyll sites)
+    permalink: str = ""  # posts' URL pattern, Jekyll style ("pretty", "/:year/:month/:title/"); "" = /blog/<slug>/
+    layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
+    feed_aliases: tuple[str, ...] = ()  # more paths that serve the Atom feed (a Jekyll site's old "atom.xml")
+    citation_style: str = "apa"  # a bundled CSL style (apa, ieee) or a .csl file in the site
     content_dir: str = "content"
+    data_dir: str = "data"  # data files: data.<name> in templates
     templates_dir: str = "templates"
     static_dir: str = "static"
     output_dir: str = "_site"

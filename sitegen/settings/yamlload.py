@@ -41,6 +41,7 @@ class LoadedYaml:
 
     data: Any
     key_lines: Mapping[str, int]
+    duplicates: tuple[tuple[str, int, int], ...] = ()  # (key, first line, line that wins) of repeated keys
 
 
 def parse_yaml(
@@ -57,7 +58,7 @@ def parse_yaml(
         raise error(f"invalid YAML: {exc}", rel, first_line) from exc
     finally:
         loader.dispose()
-    return LoadedYaml(data, _top_level_key_lines(node, first_line))
+    return LoadedYaml(data, _top_level_key_lines(node, first_line), _duplicate_keys(node, first_line))
 
 
 def _top_level_key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
@@ -68,6 +69,21 @@ def _top_level_key_lines(node: yaml.Node | None, first_line: int) -> dict[str, i
         for key, _value in node.value
         if isinstance(key, yaml.ScalarNode)
     }
+
+
+def _duplicate_keys(node: yaml.Node | None, first_line: int) -> tuple[tuple[str, int, int], ...]:
+    """Find top-level keys written twice; YAML loaders keep the last value without a word."""
+    if not isinstance(node, yaml.MappingNode):
+        return ()
+    seen: dict[str, int] = {}
+    found = []
+    for key, _value in node.value:
+        if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+            line = key.start_mark.line + first_line
+            if key.value in seen:
+                found.append((str(key.value), seen[key.value], line))
+            seen[key.value] = line
+    return tuple(found)
 
 
 def _located_error(

@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from sitegen.errors import ContentError, Problem, SitegenError, TemplateError, warning
+from sitegen.jekyll.frontmatter import is_liquid, map_layout, permalink_path
+from sitegen.jekyll.permalink import dest_for_permalink
 from sitegen.markup.markdown import first_paragraph, plain_text
 from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
 from sitegen.settings.config import Config
@@ -44,14 +46,16 @@ def build_site(
     """Index every document in every built locale; report every problem at once."""
     problems: list[Problem] = []
     due: list[datetime] = []  # dates of future posts left out: the site changes when the first comes
+    notes: list[Problem] = []  # warnings found while resolving pages (each locale finds the same ones)
     sites = {
-        code: _locale_site(documents, config, locales, locales.get(code), layouts, problems, due)
+        code: _locale_site(documents, config, locales, locales.get(code), layouts, problems, due, notes)
         for code in locales.build
     }
     problems += _collisions(sites.values(), assets)
     if problems:
         raise SitegenError.collect(_one_per_place(problems))
-    warnings = tuple(w for document in documents for w in (*document.warnings, *undeclared_locale_codes(document, locales)))
+    document_warnings = (w for document in documents for w in (*document.warnings, *undeclared_locale_codes(document, locales)))
+    warnings = tuple(dict.fromkeys((*document_warnings, *notes)))
     return Site(sites, tuple(assets), warnings, _translations(sites), min(due, default=None))
 
 
@@ -85,6 +89,7 @@ def _locale_site(
     layouts: Layouts,
     problems: list[Problem],
     due: list[datetime],
+    notes: list[Problem],
 ) -> LocaleSite:
     pages: list[Page] = []
     for versions in group_translations(documents):
@@ -92,7 +97,9 @@ def _locale_site(
         if choice is None:
             continue
         try:
-            page = resolve_page(choice.document, config, locales, locale, layouts, written_in=choice.written_in)
+            page = resolve_page(
+                choice.document, config, locales, locale, layouts, written_in=choice.written_in, notes=notes
+            )
         except SitegenError as error:
             problems.extend(error.problems)
             continue
@@ -114,7 +121,14 @@ def _locale_site(
 
 
 def resolve_page(
-    document: Document, config: Config, locales: Locales, locale: Locale, layouts: Layouts, *, written_in: str = ""
+    document: Document,
+    config: Config,
+    locales: Locales,
+    locale: Locale,
+    layouts: Layouts,
+    *,
+    written_in: str = "",
+    notes: list[Problem] | None = None,
 ) -> Page:
     """Resolve a document's fields for one locale and place it in the site.
 
@@ -132,12 +146,12 @@ def resolve_page(
     if kind == "post" and date is None:
         raise ContentError("a post needs a date: name it YYYY-MM-DD-slug.md or add 'date:'", source.rel, 1)
     page_id = _page_id(source, fields)
-    dest = locale_prefix(place, locales.default) + _dest_for(page_id)
+    dest = locale_prefix(place, locales.default) + _place(source, page_id, fields, date, config)
     return Page(
         id=page_id,
         kind=kind,
         locale=locale.code,
-        layout=_layout(fields, document, page_id, layouts),
+        layout=_layout(fields, document, page_id, layouts, config, notes),
         title=_title(fields, document),
         url=url_for_dest(dest, config.base_path),
         dest=dest,
@@ -152,8 +166,29 @@ def resolve_page(
         fields=fields,
         translated=translated,
         key=translation_key(source),
-        language=written_in or locale.code,
+        language=_language(fields, written_in or locale.code),
     )
+
+
+def _language(fields: Mapping[str, Any], language: str) -> str:
+    """A page's `lang:` names the language its text is written in."""
+    lang = fields.get("lang")
+    return lang.strip() if isinstance(lang, str) and lang.strip() else language
+
+
+def default_place(source: Source, meta: Mapping[str, Any], config: Config) -> tuple[str, datetime | None]:
+    """Return where a file is published in the default locale, and its date, from its raw front matter."""
+    try:
+        date = parse_date(meta["date"], config.zone) if meta.get("date") else _file_date(source, config)
+    except DateFormatError:
+        date = _file_date(source, config)
+    return _place(source, _page_id(source, meta), meta, date, config), date
+
+
+def _place(source: Source, page_id: str, fields: Mapping[str, Any], date: datetime | None, config: Config) -> str:
+    """Return a page's output file: its Jekyll permalink when it has one, else sitegen's pretty URL."""
+    permalink = permalink_path(source.kind, source.stem, fields, date, config)
+    return dest_for_permalink(permalink) if permalink else _dest_for(page_id)
 
 
 def _resolve_fields(document: Document, locales: Locales, locale: Locale) -> dict[str, Any]:
@@ -190,8 +225,18 @@ def _dest_for(page_id: str) -> str:
     return pretty_dest(page_id)
 
 
-def _layout(fields: Mapping[str, Any], document: Document, page_id: str, layouts: Layouts) -> str:
+def _layout(
+    fields: Mapping[str, Any],
+    document: Document,
+    page_id: str,
+    layouts: Layouts,
+    config: Config,
+    notes: list[Problem] | None,
+) -> str:
     layout = fields.get("layout") or _default_layout(document.source, page_id, layouts)
+    jekyll = is_liquid(document.meta, config)
+    if fields.get("layout") and (jekyll or (layout not in layouts.names and map_layout(str(layout), config) is not None)):
+        return _jekyll_layout(str(layout), document, page_id, layouts, config, notes)
     if layout not in layouts.names:
         known = ", ".join(sorted(layouts.names))
         raise TemplateError(
@@ -201,6 +246,22 @@ def _layout(fields: Mapping[str, Any], document: Document, page_id: str, layouts
             hint=f"known layouts: {known}",
         )
     return str(layout)
+
+
+def _jekyll_layout(
+    name: str, document: Document, page_id: str, layouts: Layouts, config: Config, notes: list[Problem] | None
+) -> str:
+    """Map a Jekyll layout name; an unknown one is a warning, and the page gets its default layout."""
+    mapped = map_layout(name, config)
+    fallback = _default_layout(document.source, page_id, layouts)
+    if mapped is None and name in layouts.names:
+        return name
+    if mapped is None:
+        line = document.meta_lines.get("layout")
+        if notes is not None:
+            notes.append(warning(f"unknown Jekyll layout '{name}'; using '{fallback}'", document.source.rel, line))
+        return fallback
+    return mapped if mapped in layouts.names else fallback
 
 
 def _default_layout(source: Source, page_id: str, layouts: Layouts) -> str:

@@ -90,6 +90,7 @@ def link_table(
         "home": url_for_dest(prefix + "index.html", config.base_path),
         "blog": site.blog[0].url,
         "tags": url_for_dest(pretty_dest(prefix + "blog/tags"), config.base_path),
+        "archive": url_for_dest(pretty_dest(prefix + "blog/archive"), config.base_path),
         "feed": url_for_dest(prefix + "feed.xml", config.base_path),
         "404": url_for_dest("404.html", config.base_path),
     }

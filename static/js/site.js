@@ -232,3 +232,16 @@
   setUpCopyButtons();
   setUpComments();
 })();
+
+// Copy-BibTeX buttons on the publications and CV pages.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button.copy-bibtex");
+  if (!button || !navigator.clipboard) return;
+  const source = document.getElementById(button.dataset.copy);
+  if (!source) return;
+  navigator.clipboard.writeText(source.textContent).then(() => {
+    const label = button.textContent;
+    button.textContent = button.dataset.done;
+    setTimeout(() => { button.textContent = label; }, 1500);
+  });
+});

@@ -89,13 +89,15 @@ def find_page_types(out: Path) -> dict[str, str]:
     posts = sorted(
         path.relative_to(out).as_posix()
         for path in (out / "blog").glob("*/index.html")
-        if path.parent.name not in {"tags", "page"}
+        if path.parent.name not in {"tags", "page", "archive"}
     )
     notebooks = [dest for dest in posts if _is_notebook_post(out / dest)]
     notebook = sorted(notebooks, key=lambda dest: not _has(out / dest, "<img"))  # one with images first
     markdown = [dest for dest in posts if dest not in notebook]
     rich = [dest for dest in markdown if _has(out / dest, "<math", 'class="highlight"', 'class="toc"')]
     tag_pages = sorted(path.relative_to(out).as_posix() for path in (out / "blog/tags").glob("*/index.html"))
+    projects = sorted(path.relative_to(out).as_posix() for path in (out / "projects").glob("*/index.html"))
+    citing = [dest for dest in markdown if _has(out / dest, 'class="references"')]
     pages = {
         "home": "index.html",
         "about": "about/index.html",
@@ -108,6 +110,12 @@ def find_page_types(out: Path) -> dict[str, str]:
         "404": "no-such-page/index.html",  # served with the site's 404.html, as GitHub Pages does
         "home-zh-hans": "zh-hans/index.html",
         "about-fr": "fr/about/index.html",
+        "publications": "publications/index.html",
+        "cv": "cv/index.html",
+        "archive": "blog/archive/index.html",
+        "post-citations": citing[0] if citing else "",
+        "project": projects[0] if projects else "",
+        "home-fr": "fr/index.html",
     }
     if notebook:
         pages["notebook"] = notebook[0]

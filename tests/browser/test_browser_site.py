@@ -34,6 +34,11 @@ PAGE_TYPES = (
     "404",
     "home-zh-hans",
     "about-fr",
+    "publications",
+    "cv",
+    "archive",
+    "post-citations",
+    "project",
 )
 MATHML = "http://www.w3.org/1998/Math/MathML"
 

@@ -224,6 +224,8 @@ def _markdown_piece(cell: Any, index: int, source: str, body: _Body) -> str | No
         warning(f"cell {index + 1}: 'attachment:{name}' is not attached to the cell", body.ctx.rel, line)
         for name in missing
     )
+    if body.ctx.markdown_filter is not None and text.strip():
+        text = body.ctx.markdown_filter(text)
     return close_open_fence(text) if text.strip() else None
 
 

@@ -12,7 +12,7 @@ import base64
 import binascii
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -45,6 +45,7 @@ class OutputContext:
     prefix: str  # start of attachment names: the notebook's slug
     style: str  # Pygments style (Markdown outputs may hold code)
     show_stderr: bool
+    markdown_filter: Callable[[str], str] | None = None  # applied to Markdown cells first (Liquid, in Jekyll sites)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +23,7 @@ from urllib.parse import quote
 
 from sitegen.engine.cache import Cache, cache_key
 from sitegen.errors import ContentError, Problem, warning
+from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import plain_text, split_summary
 from sitegen.model import Attachment, Document, Heading, Source
 from sitegen.readers.notebook.cells import render_cells
@@ -71,6 +73,15 @@ def read(source: Source, config: Config) -> Document:
     return _document(source, config, raw, converted, from_cache)
 
 
+def _liquid(meta: Mapping[str, Any], source: Source, config: Config) -> Callable[[str], str] | None:
+    """In a Jekyll site, Markdown cells are Liquid, as they were once the notebook became a post."""
+    if not is_liquid(meta, config):
+        return None
+    from sitegen.jekyll.liquid import render_liquid_body
+
+    return lambda text: render_liquid_body(text, meta, source, config, 1, markdown=True)
+
+
 def _decode(raw: bytes, rel: str) -> str:
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
@@ -86,6 +97,7 @@ def conversion_key(raw: bytes, source: Source, config: Config) -> str:
         "notebook_timeout": config.notebook_timeout,
         "repository": config.repository,
         "repository_branch": config.repository_branch,
+        "liquid": config.liquid,
     }
     settings = json.dumps(options, sort_keys=True)
     return cache_key("notebook", str(RECORD_FORMAT), raw, source.rel, settings, converter_fingerprint())
@@ -113,7 +125,9 @@ def convert_notebook(text: str, source: Source, config: Config) -> ConvertedNote
     front = parse_notebook_front_matter(found, rel, text.splitlines())
     if front.data.get("execute") is True:
         _execute(notebook, source, config, front.data, front.key_lines.get("execute"))
-    context = OutputContext(rel, slugify(source.stem), config.pygments_style, config.notebook_show_stderr)
+    context = OutputContext(
+        rel, slugify(source.stem), config.pygments_style, config.notebook_show_stderr, _liquid(front.data, source, config)
+    )
     cells = render_cells(notebook, found.cell, context)
     problems = [*notebook.warnings, *cells.warnings]
     if not _has_title(front.data) and not any(heading.level <= 2 for heading in cells.toc):
@@ -138,7 +152,7 @@ def _document(source: Source, config: Config, raw: bytes, converted: ConvertedNo
     summary, body = split_summary(converted.body)
     return Document(
         source=source,
-        meta=front.data,
+        meta=map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config)),
         meta_lines=front.key_lines,
         body=body,
         body_line=1,

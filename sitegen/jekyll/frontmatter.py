@@ -1,0 +1,70 @@
+"""Jekyll's front-matter fields in sitegen's terms: published, categories, layout names, permalink."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sitegen.jekyll.permalink import categories_of, expand_permalink
+from sitegen.settings.config import Config
+from sitegen.site.urls import split_post_name
+
+# Layout names of common Jekyll themes (minima, TeXt, al-folio, Forty, fastpages, poole) that mean
+# "the usual layout for this kind of page": a post's for posts, a page's for pages.
+DEFAULT_LAYOUT_MAP: Mapping[str, str] = {
+    name: ""
+    for name in (
+        "default", "post", "page", "article", "articles", "archive", "home", "landing", "distill", "single",
+        "splash", "posts", "categories", "tags", "about", "cv", "bib", "notebook", "blog", "none", "compress",
+    )
+}
+
+
+def is_liquid(meta: Mapping[str, Any], config: Config) -> bool:
+    """Tell whether a content file's body is Liquid: the site's setting, or the file's `liquid:`."""
+    flag = meta.get("liquid")
+    return flag if isinstance(flag, bool) else config.liquid
+
+
+def map_jekyll_fields(data: Mapping[str, Any], *, jekyll: bool = False) -> dict[str, Any]:
+    """Return front matter with Jekyll's fields also set as sitegen's: drafts and tags.
+
+    In a Jekyll file, `image: assets/x.png` is a path from the site root, as Jekyll themes read it.
+    """
+    meta = dict(data)
+    image = meta.get("image")
+    if jekyll and isinstance(image, str) and image.strip() and not urlsplit(image).scheme and not image.startswith("/"):
+        meta["image"] = "/" + image.strip()
+    if meta.get("published") is False and "draft" not in meta:
+        meta["draft"] = True
+    categories = categories_of(meta)
+    if categories:
+        tags = meta.get("tags")
+        listed = tags.split() if isinstance(tags, str) else list(tags) if isinstance(tags, list) else []
+        meta["tags"] = [*listed, *(c for c in categories if c not in listed)]
+    return meta
+
+
+def map_layout(name: str, config: Config) -> str | None:
+    """Return the sitegen layout for a Jekyll layout name: "" for the default, None when unknown."""
+    mapped = dict(DEFAULT_LAYOUT_MAP) | dict(config.layout_map)
+    return mapped.get(name)
+
+
+def permalink_path(kind: str, stem: str, fields: Mapping[str, Any], date: datetime | None, config: Config) -> str:
+    """Return the page's Jekyll URL path ("/2020/03/01/x.html"), or "" when sitegen places it.
+
+    A `permalink:` in the front matter wins; posts otherwise follow the site's `permalink` style.
+    """
+    value = fields.get("permalink")
+    if isinstance(value, str) and value.strip():
+        pattern = value.strip()
+    elif kind == "post" and config.permalink:
+        pattern = config.permalink
+    else:
+        return ""
+    split = split_post_name(stem)
+    slug = str(fields.get("slug") or (split[1] if split else stem))
+    return expand_permalink(pattern, slug=slug, date=date, categories=categories_of(fields))

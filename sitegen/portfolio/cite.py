@@ -1,0 +1,235 @@
+"""Format the citations Markdown marked (`<cite class="citation">`) with a CSL style, and list the references.
+
+citeproc-py does the formatting from CSL-JSON made from the site's BibTeX; the
+style is the `citation_style` setting: a bundled style name ("apa", "ieee") or
+the path of a .csl file in the site. Each citation links to its reference and
+each reference links back to every place that cites it.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from sitegen.errors import ContentError
+from sitegen.markup.citations import PLACEHOLDER, CiteItem, decode_items
+from sitegen.model import Page
+from sitegen.portfolio.bibtex import Publication, to_csl
+from sitegen.settings.locales import Locale
+
+log = logging.getLogger(__name__)
+
+BUNDLED_STYLES = Path(__file__).resolve().parents[1] / "data" / "csl"
+_LOCATOR = re.compile(r"^(p|pp|page|pages|ch|chap|chapter|sec|section|§|fig|figure|vol|volume|l|line)\.?\s*(.+)$", re.IGNORECASE)
+_LOCATOR_TERMS = {"p": "page", "pp": "page", "pages": "page", "ch": "chapter", "chap": "chapter", "sec": "section",
+                  "§": "section", "fig": "figure", "vol": "volume", "l": "line"}
+
+
+@dataclass(frozen=True, slots=True)
+class CitationStyle:
+    """A CSL style file and whether it cites by author and date or by number."""
+
+    path: Path
+    author_date: bool
+
+
+def load_style(name: str, root: Path) -> CitationStyle:
+    """Find a style: a bundled name, or a .csl path relative to the site's folder."""
+    path = BUNDLED_STYLES / f"{name}.csl" if "/" not in name and not name.endswith(".csl") else root / name
+    if not path.is_file():
+        bundled = ", ".join(sorted(p.stem for p in BUNDLED_STYLES.glob("*.csl")))
+        raise ContentError(f"citation style '{name}' not found", "pyproject.toml", hint=f"bundled styles: {bundled}; or give a .csl file")
+    return CitationStyle(path, 'citation-format="author-date"' in path.read_text(encoding="utf-8"))
+
+
+def has_citations(html_text: str) -> bool:
+    """Tell whether rendered HTML holds citation placeholders."""
+    return '<cite class="citation"' in html_text
+
+
+def cite_page(page: Page, entries: Mapping[str, Publication], style: CitationStyle, locale: Locale) -> Page:
+    """Format a page's citations and append its reference list; an unknown bracketed key is an error."""
+    body = page.document.body
+    found = [(decode_items(html.unescape(m.group(1))), m.group(2)) for m in PLACEHOLDER.finditer(body)]
+    cited = [(items, mode) for items, mode in found if all(item.key in entries for item in items)]
+    for items, mode in found:
+        missing = [item.key for item in items if item.key not in entries]
+        if missing and mode == "paren":
+            raise ContentError(f"unknown citation key '{missing[0]}'", page.source_rel, _line_of(page, missing[0]),
+                               hint="keys come from data/*.bib or the page's 'bibliography:'")
+    if not cited:
+        return replace(page, document=replace(page.document, body=_unmark(body)), summary=_unmark(page.summary))
+    formatted, references = _format(cited, entries, style, _csl_locale(locale.code), locale)
+    numbers = iter(range(1, len(cited) + 1))
+    backrefs: dict[str, list[int]] = {}
+
+    def substitute(match: re.Match[str]) -> str:
+        items = decode_items(html.unescape(match.group(1)))
+        if not all(item.key in entries for item in items):
+            return match.group(3)  # `@name` that is no key: a handle, left as written
+        number = next(numbers)
+        for item in items:
+            backrefs.setdefault(item.key, []).append(number)
+        text = formatted[number - 1]
+        return f'<cite class="citation" id="cite-{number}"><a href="#ref-{items[0].key}" role="doc-biblioref">{text}</a></cite>'
+
+    new_body = PLACEHOLDER.sub(substitute, body) + _reference_list(references, backrefs, locale)
+    return replace(page, document=replace(page.document, body=new_body), summary=_cite_summary(page.summary, entries, formatted))
+
+
+def _unmark(text: str) -> str:
+    return PLACEHOLDER.sub(lambda m: m.group(3), text)
+
+
+def _cite_summary(summary: str, entries: Mapping[str, Publication], formatted: Sequence[str]) -> str:
+    """Format the citations of a listing's summary, without links (the reference list is on the post).
+
+    The summary is the start of the body, so its citations are the body's first ones, in order.
+    """
+    numbers = iter(range(len(formatted)))
+
+    def substitute(match: re.Match[str]) -> str:
+        items = decode_items(html.unescape(match.group(1)))
+        if not all(item.key in entries for item in items):
+            return match.group(3)
+        return f'<cite class="citation">{formatted[next(numbers)]}</cite>'
+
+    return PLACEHOLDER.sub(substitute, summary)
+
+
+def _format(
+    cited: Sequence[tuple[tuple[CiteItem, ...], str]],
+    entries: Mapping[str, Publication],
+    style: CitationStyle,
+    csl_locale: str,
+    locale: Locale,
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Format each citation and the reference list: (citation texts, [(key, reference HTML)])."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    keys = sorted({item.key for items, _ in cited for item in items})
+    source = CiteProcJSON([to_csl(entries[key]) for key in keys])
+    bibliography = CitationStylesBibliography(_style(style.path, csl_locale), source, formatter.html)
+    citations = [Citation([CitationItem(item.key, **_locator(item.locator)) for item in items]) for items, _ in cited]
+    for citation in citations:
+        bibliography.register(citation)
+    texts = []
+    for (items, mode), citation in zip(cited, citations, strict=True):
+        text = str(bibliography.cite(citation, _ignore))
+        texts.append(_narrative(items[0], entries, text, style, locale) if mode == "narrative" else text)
+    bibliography.sort()
+    references = [(str(key), str(item)) for key, item in zip(bibliography.keys, bibliography.bibliography(), strict=True)]
+    return texts, references
+
+
+def _ignore(item: object) -> None:
+    """citeproc reports keys it lacks through a callback; every key was checked before."""
+
+
+@functools.lru_cache(maxsize=16)
+def _style(path: Path, csl_locale: str) -> Any:
+    from citeproc import CitationStylesStyle
+
+    return CitationStylesStyle(str(path), locale=csl_locale, validate=False)
+
+
+def _locator(text: str) -> dict[str, Any]:
+    from citeproc import Locator
+
+    if not text:
+        return {}
+    match = _LOCATOR.match(text.strip())
+    if match is None:
+        return {"locator": Locator("page", text.strip())}
+    label = match.group(1).lower()
+    return {"locator": Locator(_LOCATOR_TERMS.get(label, label), match.group(2))}
+
+
+def _narrative(item: CiteItem, entries: Mapping[str, Publication], text: str, style: CitationStyle, locale: Locale) -> str:
+    """`@key` in running text: the authors, then the year (author-date) or the number (numeric)."""
+    publication = entries[item.key]
+    names = author_names(publication, locale.text("and"), locale.text("et_al"))
+    if style.author_date:
+        year = str(publication.year) if publication.year else locale.text("no_date")
+        place = f", {html.escape(item.locator)}" if item.locator else ""
+        return f"{html.escape(names)} ({year}{place})"
+    return f"{html.escape(names)} {text}"
+
+
+def author_names(publication: Publication, and_word: str, et_al: str) -> str:
+    """Name the authors as running text: "Okafor", "Okafor and Lind", "Okafor et al."."""
+    families = [author.family for author in publication.authors if not author.others]
+    if len(families) > 2 or len(families) < len(publication.authors):
+        return f"{families[0]} {et_al}"
+    return f" {and_word} ".join(families)
+
+
+def _reference_list(references: Sequence[tuple[str, str]], backrefs: Mapping[str, Sequence[int]], locale: Locale) -> str:
+    heading = html.escape(locale.text("references"))
+    items = []
+    for key, text in references:
+        links = "".join(
+            f' <a class="backref" href="#cite-{n}" aria-label="{html.escape(locale.text("back_to_citation", number=n))}">↩</a>'
+            for n in backrefs.get(key, ())
+        )
+        items.append(f'<li id="ref-{html.escape(key)}">{_strip_number(text)}{links}</li>')
+    return (
+        f'\n<section class="references" role="doc-bibliography" aria-labelledby="references">'
+        f'<h2 id="references">{heading}</h2><ol class="reference-list">{"".join(items)}</ol></section>\n'
+    )
+
+
+def _strip_number(text: str) -> str:
+    """Numeric styles write "[1]" before each reference; the ordered list numbers them already."""
+    return re.sub(r"^\[\d+\]", "", text).strip()
+
+
+@functools.lru_cache(maxsize=1)
+def _csl_dialects() -> Mapping[str, str]:
+    import citeproc
+
+    path = Path(citeproc.__file__).parent / "data" / "locales" / "locales.json"
+    return dict(json.loads(path.read_text(encoding="utf-8"))["primary-dialects"])
+
+
+def _csl_locale(code: str) -> str:
+    """Map a site locale code (fr, zh-Hans, en-GB) to a CSL locale (fr-FR, zh-CN, en-GB)."""
+    special = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}
+    if code in special:
+        return special[code]
+    dialects = _csl_dialects()
+    if "-" in code and code in dialects.values():
+        return code
+    return dialects.get(code.split("-")[0], "en-US")
+
+
+def _line_of(page: Page, key: str) -> int | None:
+    """Find the line of the first `@key` in the page's source file (only on the error path)."""
+    try:
+        text = page.document.source.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    match = re.search(rf"@{re.escape(key)}(?![\w:.-]*\w)", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def cite_pages(
+    pages: Sequence[Page],
+    entries: Mapping[str, Publication],
+    style: Callable[[], CitationStyle],
+    locale: Locale,
+    extra: Callable[[Page], Mapping[str, Publication]],
+) -> tuple[Page, ...]:
+    """Format the citations of every page that has some; the style is loaded only when one does."""
+    return tuple(
+        cite_page(page, {**entries, **extra(page)}, style(), locale) if has_citations(page.document.body) else page
+        for page in pages
+    )

@@ -1,0 +1,94 @@
+"""The portfolio pages built from data/: projects, publications, CV, home, archive; rebuilds after data edits."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from sitegen.errors import SitegenError
+from tests.conftest import MakeSite, build_root, parse_page, tree_bytes
+from tests.test_bibtex import BIB
+from tests.test_citations import POST
+
+PROJECTS = """\
+- title: Kernels
+  summary: Fast.
+  links: {post: blog/hello, repository: "https://example.org/r"}
+  body: "A *body*."
+- title: Other
+  links:
+    notebook: blog/missing
+"""
+
+
+def test_a_project_linking_a_missing_post_fails(make_site: MakeSite) -> None:
+    root = make_site({"data/projects.yaml": PROJECTS, "content/blog/2024-01-01-hello.md": "Hi.\n", "content/about.md": "About.\n"})
+    with pytest.raises(SitegenError) as caught:
+        build_root(root)
+    assert caught.value.format() == "data/projects.yaml:7: error: project 'other' links notebook 'blog/missing', which is not a page of the site"
+
+
+def test_data_edits_rebuild_exactly_the_pages_that_read_them(make_site: MakeSite, tmp_path: Path) -> None:
+    files = {
+        "data/projects.yaml": PROJECTS.split("- title: Other")[0],
+        "data/papers.bib": BIB,
+        "content/blog/2024-01-01-hello.md": "Hi.\n",
+        "content/blog/2024-02-01-cites.md": POST,
+        "content/deep-learning.md": "---\ntitle: DL\n---\nProjects.\n",
+        "content/publications.md": "---\ntitle: Papers\n---\nPapers.\n",
+        "content/about.md": "About.\n",
+    }
+    root = make_site(files)
+    build_root(root)
+    (root / "data/projects.yaml").write_text(files["data/projects.yaml"].replace("Fast.", "Faster."), encoding="utf-8")
+    report = build_root(root)
+    assert {o.dest for o in report.outputs if o.dest.endswith(".html")} == {"index.html", "deep-learning/index.html", "projects/kernels/index.html"}  # the home page shows featured projects
+    (root / "data/papers.bib").write_text(BIB.replace("No Year Given", "A Year Not Given"), encoding="utf-8")
+    report = build_root(root)
+    dests = {o.dest for o in report.outputs if o.dest.endswith(".html")}
+    # The publications page reads the .bib; the citing post's text changed, so do the pages that show that post.
+    assert {"publications/index.html", "blog/cites/index.html"} <= dests
+    assert not dests & {"deep-learning/index.html", "projects/kernels/index.html", "about/index.html"}
+    clean = tmp_path / "clean"
+    build_root(root, output=clean)
+    assert tree_bytes(root / "_site") == tree_bytes(clean)
+
+
+@pytest.fixture(scope="module")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import copy_example
+
+    root = copy_example(tmp_path_factory.mktemp("portfolio-example"))
+    build_root(root, search=False)
+    return root / "_site"
+
+
+def test_example_publications_are_grouped_by_year_newest_first(built_example: Path) -> None:
+    page = parse_page(built_example / "publications/index.html")
+    years = [h["id"] for h in page.find_all("h2") if h.get("id", "").startswith("year-")]
+    assert years == ["year-2026", "year-2025", "year-2024", "year-2023", "year-2022", "year-2021", "year-2019"]
+    html = (built_example / "publications/index.html").read_text(encoding="utf-8")
+    assert html.count('<strong class="owner">Mira Okafor</strong>') == 10
+    graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1))  # type: ignore[union-attr]
+    assert len(graph["@graph"]) == 10 and {item["@type"] for item in graph["@graph"]} == {"ScholarlyArticle"}
+
+
+def test_example_pages_come_from_data_in_every_locale(built_example: Path) -> None:
+    for prefix in ("", "fr/", "zh-hans/"):
+        tiles = [li for li in parse_page(built_example / f"{prefix}deep-learning/index.html").find_all("li") if "project-tile" in li.get("class", "")]
+        assert len(tiles) == 12, prefix
+        assert (built_example / f"{prefix}cv/index.html").is_file() and (built_example / f"{prefix}blog/archive/index.html").is_file()
+    french = (built_example / "fr/deep-learning/index.html").read_text(encoding="utf-8")
+    assert "Noyaux d’attention à fenêtre glissante" in french and "/fr/projects/sliding-window-attention-kernels/" in french
+    home = parse_page(built_example / "index.html")
+    assert [h["id"] for h in home.find_all("h2")] == ["news-heading", "featured-heading", "recent-heading"]
+    assert all(svg.get("aria-hidden") == "true" for svg in home.find_all("svg"))
+
+
+def test_example_post_cites_three_papers(built_example: Path) -> None:
+    html = (built_example / "blog/three-papers-on-cheap-attention/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<li id="ref-([\w-]+)">', html) == ["adeyemi2023linear", "lindqvist2025state", "okafor2026banded"]
+    assert html.count('role="doc-biblioref"') == 4 and "<code>x @ w</code>" in html
