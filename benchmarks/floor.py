@@ -28,7 +28,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from sitegen.markup.markdown import _extensions  # after the path is set
-from sitegen.markup.math import extract_math, render_math, restore_math
+from sitegen.markup.math import extract_math, restore_math
+from sitegen.markup.mathml import render_math
 
 TEMPLATE = """<!doctype html>
 <html lang="en">

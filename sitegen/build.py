@@ -39,6 +39,7 @@ from sitegen.settings.config import Config
 
 if TYPE_CHECKING:
     from sitegen.engine.render import Made
+    from sitegen.publish.images import ImageSet
     from sitegen.readers import DocumentMemo
     from sitegen.settings.locales import Locales
 
@@ -127,11 +128,14 @@ def _build_changed(
     site, link_warnings = resolve_site_links(site, config, locales, generated)
     # Format citations against the site's bibliography, per locale.
     site = cite_site(site, portfolio, config, locales)
+    # Measure raster images; their smaller copies and the posts' social cards come from the cache when it has them.
+    images, image_jobs = _responsive_images(site, config)
+    card_jobs = _social_cards(site, config, locales)
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
-    contexts = make_contexts(site, config, locales, env, generated, portfolio)
+    contexts = make_contexts(site, config, locales, env, generated, portfolio, images)
     labels = functools.partial(template_label, config=config)
-    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels))
+    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels)) + image_jobs + card_jobs
     # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
     redirects, redirect_warnings = plan_redirects(site, config, planned)
     planned = (*planned, *redirects)
@@ -158,6 +162,33 @@ def _build_changed(
         notebooks=sum(1 for d in documents if d.source.suffix == ".ipynb"),
         notebooks_cached=sum(1 for d in documents if d.from_cache is True),
     )
+
+
+def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSet], tuple[Job, ...]]:
+    """Plan the copies of every raster image and make them (from the cache when it has them)."""
+    if not config.responsive_images:
+        return {}, ()
+    from sitegen.engine.cache import Cache
+    from sitegen.engine.plan import file_job
+    from sitegen.publish.images import CACHE_FOLDER, measure_images, raster_files, render_variants
+
+    files = raster_files(site)
+    sets = measure_images(files)
+    outputs, encoded = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
+    log.debug("%d image copies, %d encoded", len(outputs), encoded)
+    return sets, tuple(file_job(output) for output in outputs)
+
+
+def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[Job, ...]:
+    """Draw a card for each post without an image: (from the cache when it was drawn before)."""
+    if not config.social_cards:
+        return ()
+    from sitegen.engine.cache import Cache
+    from sitegen.engine.plan import file_job
+    from sitegen.publish.cards import CACHE_FOLDER, plan_cards, render_cards
+
+    cards = plan_cards(site, config.title, lambda code, date: locales.get(code).format_date(date))
+    return tuple(file_job(output) for output in render_cards(cards, Cache(config.cache_path / CACHE_FOLDER)))
 
 
 def load_site(

@@ -134,6 +134,7 @@ def test_axe_finds_no_violations_after_the_toggle_and_with_search_results_open(
         page.goto(served.url(built.pages["post"]))
         page.get_by_role("button", name="Toggle dark mode").click()
         assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        page.locator(".menu-button").click()  # on a phone the search box is in the menu
         box = page.get_by_role("searchbox", name="Search")
         box.click()
         box.press_sequentially("gradient", delay=10)

@@ -65,13 +65,28 @@ def test_math_inside_code_is_left_alone() -> None:
 
 def test_code_is_highlighted_with_pygments_and_focusable() -> None:
     html = render_markdown("```python\ndef f(x):\n    return x\n```\n").html
-    assert '<div class="highlight"><pre tabindex="0">' in html
+    assert html.startswith(
+        '<div class="highlight" data-lang="python"><div class="code-bar" data-pagefind-ignore>'
+        '<span class="code-lang">python</span></div><pre tabindex="0">'
+    )
     assert '<span class="k">def</span>' in html
+
+
+def test_code_without_a_language_has_an_empty_bar() -> None:
+    html = render_markdown("```\nplain\n```\n").html
+    assert html.startswith('<div class="highlight" data-lang="text"><div class="code-bar" data-pagefind-ignore></div><pre tabindex="0">')
+
+
+def test_line_numbers_and_highlighted_lines_are_asked_for_per_block() -> None:
+    html = render_markdown('```python hl_lines="2" linenums="1"\na = 1\nb = 2\n```\n').html
+    assert '<span class="linenos" data-linenos="1 "></span><span class="n">a</span>' in html
+    assert '<span class="hll"><span class="linenos" data-linenos="2 "></span><span class="n">b</span>' in html
+    assert "linenos" not in render_markdown("```python\na = 1\n```\n").html
 
 
 def test_fenced_code_inside_a_list() -> None:
     html = render_markdown("1. Step\n\n    ```bash\n    pip install x\n    ```\n").html
-    assert '<div class="highlight">' in html
+    assert '<div class="highlight" data-lang="bash">' in html
 
 
 def test_tables_footnotes_admonitions_and_attributes() -> None:

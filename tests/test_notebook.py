@@ -157,7 +157,7 @@ def test_a_markdown_cell_renders_like_the_same_text_in_a_post(tmp_path: Path) ->
 def test_a_code_cell_is_highlighted_like_a_fenced_block(tmp_path: Path) -> None:
     document = read("code_like_fence.ipynb", tmp_path, pygments_style="monokai")
     fenced = render_markdown("```python\ndef f(x):\n    return x ** 2  # square\n\nprint(f(3))\n```\n", "monokai").html
-    assert fenced.startswith('<div class="highlight"><pre tabindex="0">')
+    assert fenced.startswith('<div class="highlight" data-lang="python"><div class="code-bar" data-pagefind-ignore>')
     assert document.body == f'<div class="nb-cell"><div class="nb-input">{fenced}</div></div>'
 
 

@@ -127,11 +127,12 @@ def test_json_ld_cannot_close_its_script(out: Path) -> None:
     assert "\\u003c/script\\u003e" in raw and "\\u0026" in raw
 
 
-def test_no_image_tags_without_an_image(out: Path) -> None:
+def test_a_post_without_an_image_shows_its_generated_card(out: Path) -> None:
     meta = meta_of(out / "blog/second/index.html")
-    assert "og:image" not in meta.meta and "twitter:image" not in meta.meta
-    assert meta.one("twitter:card") == "summary"
-    assert "image" not in meta.data()
+    card = BASE_URL + "blog/second/card.png"
+    assert meta.one("og:image") == meta.one("twitter:image") == card
+    assert meta.one("twitter:card") == "summary_large_image"
+    assert meta.data()["image"] == card
     assert meta.data()["dateModified"] == meta.data()["datePublished"] == "2024-04-01T00:00:00+00:00"
 
 

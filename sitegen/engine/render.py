@@ -39,6 +39,8 @@ from sitegen.portfolio.stage import (
     series_parts,
     site_data,
 )
+from sitegen.publish.cards import card_dest, needs_card
+from sitegen.publish.images import ImageSet, responsive_images
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locale, Locales
 from sitegen.site.links import ATTACHMENT, link_table, rewrite_links
@@ -116,13 +118,15 @@ def make_contexts(
     env: jinja2.Environment,
     generated: Sequence[str] = (),
     portfolio: Portfolio | None = None,
+    images: Mapping[str, ImageSet] | None = None,
 ) -> dict[str, SiteContext]:
     """Make the template context of every built locale.
 
-    `generated` names the files other stages make (css/pygments.css, feeds), so links to them resolve.
+    `generated` names the files other stages make (css/pygments.css, feeds), so links to them resolve;
+    `images` the raster images with smaller copies, which pages offer through srcset.
     """
     return {
-        code: SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, portfolio)
+        code: SiteContext(locale_site, site, config, locales, locales.get(code), env, generated, portfolio, images or {})
         for code, locale_site in site.locales.items()
     }
 
@@ -223,8 +227,10 @@ class SiteContext:
         env: jinja2.Environment,
         generated: Sequence[str],
         portfolio: Portfolio | None = None,
+        images: Mapping[str, ImageSet] | None = None,
     ) -> None:
         self.site = site
+        self.images = images or {}
         self.whole = whole
         self.config = config
         self.locales = locales
@@ -239,7 +245,8 @@ class SiteContext:
 
     def shared_inputs(self) -> str:
         """Digest every global a template sees except the site-wide ones (SITE_WIDE) and the page itself."""
-        return digest(self.config.settings_fingerprint(), self.locales, self.links.addresses(), self.info, self.whole.translations)
+        images = sorted(self.images.values(), key=lambda image: image.dest)
+        return digest(self.config.settings_fingerprint(), self.locales, self.links.addresses(), self.info, self.whole.translations, images)
 
     def render_page(self, page: Page) -> Made:
         """Render one page or post through its layout."""
@@ -248,10 +255,13 @@ class SiteContext:
         reads = _Reads(self.watched())
         if page.document.is_template:
             body, problems = rewrite_links(self._template_body(page, reads), page, self.links)
+        if self.images:
+            body = responsive_images(body, self.images, self.config.base_path)
         newer, older = self.neighbours(page)
         extra = {
             "page": page,
             "content": Markup(localize_labels(body, self.locale)),
+            "content_lang": self.body_language(page),
             "source_links": self._source_links(page),
             "newer": newer,
             "older": older,
@@ -349,11 +359,32 @@ class SiteContext:
             }
         return [(self.locales.get(code), found[code]) for code in self.locales.build if code in found]
 
+    def body_language(self, page: Page) -> str:
+        """Return the language of a page's body when it is not this locale's (a fallback), else ""."""
+        written = page.document.source.locale or self.locales.default  # a file without a locale suffix is in the default locale
+        return "" if written == self.locale.code else written
+
+    def card_url(self, page: Page | None) -> str:
+        """Return the URL of the generated social card of a post without an image:, or ""."""
+        if page is None or not self.config.social_cards or not needs_card(page):
+            return ""
+        return url_for_dest(card_dest(page), self.config.base_path)
+
+    def locale_homes(self) -> list[tuple[Locale, str]]:
+        """Return (locale, url) of the home page of every built locale, in build order."""
+        default = self.locales.default
+        return [
+            (self.locales.get(code), url_for_dest(locale_prefix(code, default) + "index.html", self.config.base_path))
+            for code in self.locales.build
+        ]
+
     def globals(self, page: Page | None, dest: str = "") -> dict[str, Any]:
         """Return what every template sees: site, locale, text and URL helpers."""
         folder = page.document.source.folder if page else ""
         return {
             "alternates": self.alternates(dest or (page.dest if page else ""), page),
+            "locale_homes": self.locale_homes(),
+            "card_url": self.card_url(page),
             "default_locale": self.locales.default_locale,
             "site": self.info,
             "locale": self.locale,
@@ -387,6 +418,14 @@ class SiteContext:
             "image": config.image,
             "search": config.search,
             "build_year": environment_inputs(config)["year"],
+            "giscus": {
+                "repo": config.giscus_repo,
+                "repo-id": config.giscus_repo_id,
+                "category": config.giscus_category,
+                "category-id": config.giscus_category_id,
+                "mapping": config.giscus_mapping,
+                "src": config.giscus_src,
+            },
             "social": config.social,
             "style": theme_style(config),
         }

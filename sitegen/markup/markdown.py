@@ -23,13 +23,13 @@ from sitegen.markup.citations import CitationExtension
 from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
 from sitegen.markup.kramdown import KramdownExtension, remove_extensions
-from sitegen.markup.math import MathFailure, MathSpan, extract_math, render_math, restore_math
+from sitegen.markup.math import MathFailure, MathSpan, extract_math, restore_math
+from sitegen.markup.mathml import number_equations, render_math
 from sitegen.model import Heading
 from sitegen.site.urls import slugify
 
 MORE_MARKER = "<!--more-->"
 _TAGS = re.compile(r"<[^>]+>")
-_CODE_BLOCK = re.compile(r'(<div\b[^>]*\bclass="(?:[^"]* )?highlight\b[^>]*>(?:<span class="filename">[^<]*</span>)?<pre)>')
 _MATH = re.compile(r'<math\b(?:[^>]*\balttext="([^"]*)")?[^>]*>.*?</math>', re.DOTALL)
 
 
@@ -72,6 +72,8 @@ def _extensions(style: str) -> tuple[list[str | Extension], dict[str, dict[str, 
             "guess_lang": False,
             "pygments_style": style,
             "use_pygments": True,
+            "pygments_lang_class": True,
+            "linenums_style": "pymdownx-inline",
         },
         "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
     }
@@ -84,9 +86,13 @@ def _converter(style: str) -> markdown.Markdown:
     return markdown.Markdown(extensions=names, extension_configs=configs, output_format="html")
 
 
+# Raise when the HTML a text renders to changes for the same library versions (code bars, math layout).
+RENDERING = "3"
+
+
 def markdown_cache_key(text: str, style: str) -> str:
     """Return the cache key of rendered Markdown: the text, the options and the versions."""
-    return cache_key("markdown", _versions(), "citations-1", style, text)
+    return cache_key("markdown", _versions(), RENDERING, "citations-1", style, text)
 
 
 def render_markdown_cached(text: str, style: str, cache: Cache) -> RenderedMarkdown:
@@ -141,8 +147,9 @@ def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     toc = tuple(_flatten(tokens, spans, renamed))
     rendered: list[str] = []
     failures: list[MathFailure] = []
-    for span in spans:
-        mathml, failure = render_math(span)
+    numbering = number_equations(spans)
+    for index, span in enumerate(spans):
+        mathml, failure = render_math(span, numbering, index)
         rendered.append(mathml)
         if failure:
             failures.append(failure)
@@ -208,9 +215,28 @@ def _flatten(tokens: list[dict[str, object]], spans: Sequence[MathSpan], renamed
     ]
 
 
+_CODE_BLOCK = re.compile(r'(<div\b[^>]*\bclass="(?:[^"]* )?highlight\b[^>]*)>((?:<span class="filename">[^<]*</span>)?)<pre>')
+_CLASS = re.compile(r'\bclass="([^"]*)"')
+
+
 def _polish(body: str) -> str:
-    """Make code blocks reachable by keyboard, since they scroll sideways (WCAG 2.1.1)."""
-    return _CODE_BLOCK.sub(r'\1 tabindex="0">', body)
+    """Give code blocks a bar with their language (site.js adds a copy button to it).
+
+    The language moves from the block's `language-…` class to `data-lang`. The block takes
+    keyboard focus, since it scrolls sideways (WCAG 2.1.1). A block's title stays above the bar.
+    """
+
+    def bar(match: re.Match[str]) -> str:
+        opening = match.group(1)
+        classes = _CLASS.search(opening)
+        names = classes.group(1).split() if classes else []
+        language = next((name[len("language-") :] for name in names if name.startswith("language-")), "text")
+        kept = " ".join(name for name in names if not name.startswith("language-"))
+        opening = _CLASS.sub(lambda _: f'class="{kept}"', opening, count=1) + f' data-lang="{html.escape(language)}">'
+        label = "" if language == "text" else f'<span class="code-lang">{html.escape(language)}</span>'
+        return f'{opening}{match.group(2)}<div class="code-bar" data-pagefind-ignore>{label}</div><pre tabindex="0">'
+
+    return _CODE_BLOCK.sub(bar, body)
 
 
 def split_summary(body: str) -> tuple[str, str]:

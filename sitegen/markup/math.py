@@ -1,20 +1,16 @@
-r"""Find TeX math in Markdown source before Markdown runs, and turn it into MathML.
+r"""Find TeX math in Markdown source before Markdown runs; put the converted math back after.
 
 Left to Python-Markdown, `_` inside `$$…$$` becomes `<em>`, `{…}` is eaten by
 attribute lists and `\\`, `\{` lose their backslash (issue 2). So every math
 span is cut out first, replaced by a token that Markdown leaves alone, and the
-MathML is put back into the finished HTML.
+MathML is put back into the finished HTML. Conversion lives in `sitegen.markup.mathml`.
 """
 
 from __future__ import annotations
 
-import functools
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import latex2mathml.converter
 
 from sitegen.markup.blocks import CODE, classify_lines, reindent_math_line
 
@@ -214,54 +210,12 @@ def _skip_code_span(text: str, i: int) -> int:
     return close + len(ticks)
 
 
-def render_math(span: MathSpan) -> tuple[str, MathFailure | None]:
-    """Convert one expression to MathML; on failure keep the TeX visible and say why."""
-    try:
-        mathml = _convert(span.tex, span.display)
-    except Exception as exc:  # noqa: BLE001 - latex2mathml raises bare Exception subclasses of many kinds
-        reason = str(exc) or type(exc).__name__
-        shown = html.escape(span.source)
-        tag = "pre" if span.display else "code"
-        return f'<{tag} class="math-tex">{shown}</{tag}>', MathFailure(span.line, f"math could not be converted ({reason}): {span.source[:60]}")
-    return mathml, None
-
-
-@functools.lru_cache(maxsize=4096)
-def _convert(tex: str, display: bool) -> str:
-    """Convert TeX to MathML with its alttext; a site repeats expressions ($x$, $\\theta$) page after page."""
-    mathml = latex2mathml.converter.convert(_portable(tex), display="block" if display else "inline")
-    return _with_alttext(mathml, tex)
-
-
-# latex2mathml turns `aligned` into loose `&` symbols, but lays out `split` (the same
-# alignment, one number) as a table.
-_NUMBERING = re.compile(r"\\(?:label\{[^}]*\}|nonumber\b|notag\b)")
-_ENVIRONMENT_ALIASES = {"aligned": "split", "align": "align*", "equation": "split", "equation*": "split"}
-
-
-def _portable(tex: str) -> str:
-    """Rewrite environments latex2mathml mishandles into ones it lays out the same way.
-
-    Equation labels and numbering switches have no meaning without numbered equations, so they go.
-    """
-    tex = _NUMBERING.sub("", tex)
-    for name, alias in _ENVIRONMENT_ALIASES.items():
-        tex = tex.replace(f"\\begin{{{name}}}", f"\\begin{{{alias}}}").replace(f"\\end{{{name}}}", f"\\end{{{alias}}}")
-    return tex
-
-
-def _with_alttext(mathml: str, tex: str) -> str:
-    """Keep the TeX as alttext: read by assistive tools, and used for plain-text summaries."""
-    alt = html.escape(" ".join(tex.split()), quote=True)
-    return mathml.replace("<math ", f'<math alttext="{alt}" ', 1)
-
-
 def restore_math(html_text: str, rendered: list[str]) -> str:
     """Put rendered math back in place of its tokens; a display block drops its wrapping <p>."""
     def alone(match: re.Match[str]) -> str:
         math = rendered[int(match.group(1))]
         opening = math.partition(">")[0]
-        return math if 'display="block"' in opening or math.startswith("<pre") else match.group(0)
+        return math if 'display="block"' in opening or math.startswith(("<pre", "<div")) else match.group(0)
 
     html_text = re.sub(r"<p>zzmath(\d+)zz</p>", alone, html_text)
     return TOKEN.sub(lambda match: rendered[int(match.group(1))], html_text)

@@ -56,6 +56,15 @@ class Config:
     notebook_timeout: int = 600
     notebook_show_stderr: bool = False
     search: bool = False  # make a Pagefind index in <out>/pagefind/ after each build
+    # Comments (off unless giscus_repo is set): giscus, loaded only when a reader presses the button.
+    giscus_repo: str = ""  # "user/repo" with Discussions and the giscus app
+    giscus_repo_id: str = ""
+    giscus_category: str = ""
+    giscus_category_id: str = ""
+    giscus_mapping: str = "pathname"
+    giscus_src: str = "https://giscus.app/client.js"
+    responsive_images: bool = True  # smaller copies and WebP of PNG/JPEG images, offered through srcset
+    social_cards: bool = True  # a 1200x630 card per post without image:, for og:image and twitter:image
     # Theme settings (see README, 'Theme'): colours in hex, CSS font lists, social links by label.
     accent_color: str = ""
     accent_color_dark: str = ""

@@ -278,12 +278,37 @@ def localize_fields(data: Mapping[str, Any], locales: Locales) -> dict[str, Any]
     for key, value in data.items():
         singular = _singular(key)
         if singular and singular not in data and _is_locale_map(value, locales, plural=True):
-            fields[singular] = Localized({str(k): v for k, v in value.items()})
+            fields[singular] = Localized(_with_aliases(value, locales))
         elif _is_locale_map(value, locales, plural=False):
-            fields[key] = Localized({str(k): v for k, v in value.items()})
+            fields[key] = Localized(_with_aliases(value, locales))
         else:
             fields[key] = value
     return fields
+
+
+def _with_aliases(value: Mapping[Any, Any], locales: Locales) -> dict[str, Any]:
+    """Return a locale map where a regional alias (en-US) also stands for its declared base (en) when that has no value."""
+    values = {str(k): v for k, v in value.items()}
+    for code, item in list(values.items()):
+        base = code.split("-")[0]
+        if code not in locales.by_code and base in locales.by_code and base not in values:
+            values[base] = item
+    return values
+
+
+def undeclared_codes(data: Mapping[str, Any], locales: Locales) -> list[tuple[str, list[str]]]:
+    """Return (field, codes) for each locale map whose keys include codes neither declared nor an alias of one."""
+    found = []
+    for key, value in data.items():
+        singular = _singular(key)
+        is_map = (singular and singular not in data and _is_locale_map(value, locales, plural=True)) or _is_locale_map(
+            value, locales, plural=False
+        )
+        if is_map:
+            unknown = [str(code) for code in value if str(code) not in locales.by_code and str(code).split("-")[0] not in locales.by_code]
+            if unknown:
+                found.append((key, sorted(unknown)))
+    return found
 
 
 def _singular(key: str) -> str | None:

@@ -16,7 +16,14 @@ from sitegen.jekyll.permalink import dest_for_permalink
 from sitegen.markup.markdown import first_paragraph, plain_text
 from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
 from sitegen.settings.config import Config
-from sitegen.settings.locales import Locale, Locales, MissingTranslation, localize_fields, resolve
+from sitegen.settings.locales import (
+    Locale,
+    Locales,
+    MissingTranslation,
+    localize_fields,
+    resolve,
+    undeclared_codes,
+)
 from sitegen.site.dates import DateFormatError, parse_date
 from sitegen.site.history import undated_post_date
 from sitegen.site.translations import choose_version, group_translations, translation_key
@@ -47,8 +54,21 @@ def build_site(
     problems += _collisions(sites.values(), assets)
     if problems:
         raise SitegenError.collect(_one_per_place(problems))
-    warnings = tuple(dict.fromkeys((*(w for document in documents for w in document.warnings), *notes)))
+    document_warnings = (w for document in documents for w in (*document.warnings, *undeclared_locale_codes(document, locales)))
+    warnings = tuple(dict.fromkeys((*document_warnings, *notes)))
     return Site(sites, tuple(assets), warnings, _translations(sites), min(due, default=None))
+
+
+def undeclared_locale_codes(document: Document, locales: Locales) -> list[Problem]:
+    """Warn about each locale code of a front-matter map that is neither declared nor an alias of a declared one."""
+    found = []
+    for field, codes in undeclared_codes(document.meta, locales):
+        line = document.meta_lines.get(field)
+        shown = ", ".join(f"'{code}'" for code in codes)
+        found.append(
+            warning(f"'{field}' gives a value for {shown}, which locales.yaml does not declare; it is never shown", document.source.rel, line)
+        )
+    return found
 
 
 def _translations(sites: Mapping[str, LocaleSite]) -> dict[str, dict[str, str]]:

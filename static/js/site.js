@@ -179,8 +179,58 @@
     });
   }
 
+  // Copy buttons on code blocks (textContent: highlighted lines are blocks, and line numbers are
+  // drawn by CSS, so neither adds to the copied text). The button sits in the block's bar (made at build time, so
+  // nothing moves when it appears); success is announced through one polite live region.
+  function setUpCopyButtons() {
+    var bars = document.querySelectorAll(".highlight > .code-bar");
+    if (!bars.length || !navigator.clipboard) return;
+    var body = document.body;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    body.appendChild(status);
+    Array.prototype.forEach.call(bars, function (bar) {
+      var code = bar.parentNode.querySelector("pre code") || bar.parentNode.querySelector("pre");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-button";
+      button.textContent = body.dataset.textCopy || "Copy";
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(code.textContent.replace(/\n$/, "")).then(function () {
+          var done = body.dataset.textCopied || "Copied";
+          status.textContent = "";
+          window.setTimeout(function () { status.textContent = done; }, 50);
+          button.classList.add("copied");
+          window.setTimeout(function () { button.classList.remove("copied"); }, 2000);
+        });
+      });
+      bar.appendChild(button);
+    });
+  }
+
+  // giscus comments: nothing is requested from another host until the reader asks for them.
+  function setUpComments() {
+    var box = document.querySelector(".comments[data-giscus]");
+    if (!box) return;
+    var button = box.querySelector(".comments-button");
+    button.addEventListener("click", function () {
+      var script = document.createElement("script");
+      var settings = JSON.parse(box.dataset.giscus);
+      Object.keys(settings).forEach(function (name) { script.setAttribute("data-" + name, settings[name]); });
+      script.src = box.dataset.src;
+      script.async = true;
+      script.crossOrigin = "anonymous";
+      button.remove();
+      box.querySelector(".comments-frame").appendChild(script);
+    });
+  }
+
   setUpThemeToggle();
   setUpSearch();
+  setUpCopyButtons();
+  setUpComments();
 })();
 
 // Copy-BibTeX buttons on the publications and CV pages.

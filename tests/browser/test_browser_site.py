@@ -174,15 +174,21 @@ def test_the_system_dark_setting_is_followed_until_the_reader_chooses(browser: A
 def test_language_switcher_moves_between_translations(context: Any, example: BuiltSite, site: Served) -> None:
     page = context.new_page()
     problems = watch(page)
+
+    def switch(label: str, language: str) -> None:
+        """Open the compact switcher (its summary names the current language), then follow a link in it."""
+        page.locator(".language-switcher > summary").click()
+        page.get_by_role("navigation", name=label).get_by_role("link", name=language).click()
+
     page.goto(site.url(example.pages["about"]))
-    page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+    switch("Language", "Français")
     page.wait_for_url(site.url("fr/about/index.html"))
     assert page.evaluate("document.documentElement.lang") == "fr"
     assert page.locator("h1").inner_text() == "À propos"
-    page.get_by_role("navigation", name="Langue").get_by_role("link", name="简体中文").click()
+    switch("Langue", "简体中文")
     page.wait_for_url(site.url("zh-hans/about/index.html"))
     assert page.evaluate("document.documentElement.lang") == "zh-Hans"
-    page.get_by_role("navigation", name="语言").get_by_role("link", name="English").click()
+    switch("语言", "English")
     page.wait_for_url(site.url("about/index.html"))
     assert page.evaluate("document.documentElement.lang") == "en"
     assert problems.all() == []

@@ -1,0 +1,152 @@
+"""Social cards: a 1200×630 PNG per post without an `image:`, for og:image and twitter:image.
+
+Each card shows the post's title, the site's name and the date, drawn with
+Pillow in a bundled font (Noto Sans CJK SC Bold, subset to Latin, kana and the
+3755 common Chinese characters of GB 2312 level 1; SIL Open Font License, see
+data/fonts/). Cards are cached under the hash of what they show, so a rebuild
+draws nothing. The card of a post is written beside its page as `card.png`.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from sitegen.engine.cache import Cache, cache_key
+from sitegen.model import Output, Page, Site
+
+WIDTH, HEIGHT = 1200, 630
+CARD_NAME = "card.png"
+CACHE_FOLDER = "cards"
+FONT = "NotoSansCJKsc-Bold-subset.otf"
+DESIGN = "cards:v1"  # raise when the drawing changes
+BACKGROUND, FOREGROUND, MUTED, ACCENT = "#111418", "#e6e9ed", "#a9b3bd", "#7db7f0"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What one card shows and where it is written."""
+
+    dest: str
+    title: str
+    site_title: str
+    date: str  # as the post's locale writes it
+
+
+def card_dest(page: Page) -> str:
+    """Return where a post's card is written: beside its index.html."""
+    folder = page.dest.rpartition("/")[0]
+    return f"{folder}/{CARD_NAME}" if folder else CARD_NAME
+
+
+def needs_card(page: Page) -> bool:
+    """Tell whether a post gets a generated card: it is published here and names no image of its own."""
+    return page.kind == "post" and page.translated and not page.fields.get("image")
+
+
+def plan_cards(site: Site, site_title: str, format_date: Any) -> tuple[Card, ...]:
+    """Return a card for every published post without an image:, in every locale."""
+    cards = {
+        card_dest(post): Card(card_dest(post), post.title, site_title, format_date(post.locale, post.date) if post.date else "")
+        for locale_site in site.locales.values()
+        for post in locale_site.posts
+        if needs_card(post)
+    }
+    return tuple(cards[dest] for dest in sorted(cards))
+
+
+def render_cards(cards: Sequence[Card], cache: Cache) -> tuple[Output, ...]:
+    """Draw each card, or take it from the cache when one with the same text was drawn before."""
+    outputs = []
+    for card in cards:
+        key = cache_key(DESIGN, card.title, card.site_title, card.date, _pillow_version())
+        data = cache.get(key)
+        if data is None:
+            data = draw_card(card)
+            cache.put(key, data)
+        outputs.append(Output(card.dest, data))
+    return tuple(outputs)
+
+
+def draw_card(card: Card) -> bytes:
+    """Draw one card: site name at the top, the title in large type, the date at the bottom."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    margin = 80
+    draw.rectangle((0, 0, 16, HEIGHT), fill=ACCENT)
+    draw.text((margin, 70), card.site_title, font=_font(40), fill=MUTED)
+    size, lines = _fit_title(draw, card.title, WIDTH - 2 * margin)
+    line_height = round(size * 1.25)
+    top = (HEIGHT - line_height * len(lines)) // 2 + 10
+    for number, line in enumerate(lines):
+        draw.text((margin, top + number * line_height), line, font=_font(size), fill=FOREGROUND)
+    draw.text((margin, HEIGHT - 110), card.date, font=_font(36), fill=MUTED)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _fit_title(draw: Any, title: str, width: int) -> tuple[int, list[str]]:
+    """Return the largest type size (72 down to 40) at which the title fits in three lines."""
+    for size in (72, 64, 56, 48, 40):
+        lines = _wrap(draw, title, _font(size), width)
+        if len(lines) <= 3:
+            return size, lines
+    lines = _wrap(draw, title, _font(40), width)
+    return 40, [*lines[:2], lines[2].rstrip() + "…"]
+
+
+def _wrap(draw: Any, text: str, font: Any, width: int) -> list[str]:
+    """Break text into lines no wider than `width`: at spaces, or between any two CJK characters."""
+    lines: list[str] = []
+    line = ""
+    for piece in _pieces(text):
+        candidate = line + piece
+        if line and draw.textlength(candidate.rstrip(), font=font) > width:
+            lines.append(line.rstrip())
+            line = piece.lstrip()
+        else:
+            line = candidate
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+def _pieces(text: str) -> list[str]:
+    """Split text into words (with their trailing space) and single CJK characters."""
+    pieces: list[str] = []
+    word = ""
+    for char in text:
+        if ord(char) >= 0x2E80:
+            if word:
+                pieces.append(word)
+                word = ""
+            pieces.append(char)
+        else:
+            word += char
+            if char == " ":
+                pieces.append(word)
+                word = ""
+    if word:
+        pieces.append(word)
+    return pieces
+
+
+@functools.lru_cache(maxsize=8)
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    data = resources.files("sitegen").joinpath("data", "fonts", FONT).read_bytes()
+    return ImageFont.truetype(io.BytesIO(data), size)
+
+
+def _pillow_version() -> str:
+    import PIL
+
+    return str(PIL.__version__)

@@ -1,0 +1,246 @@
+"""Responsive images: smaller copies and WebP beside every raster image, and `<img>` tags that offer them.
+
+Every PNG and JPEG the site publishes (content assets, static files, notebook
+outputs) is measured with Pillow and written again at the widths in `WIDTHS`
+that are narrower than the original, in its own format and as WebP. Each
+variant is cached under the hash of the original's bytes and the options, so a
+rebuild converts nothing. Pages then get `srcset`, `sizes`, `width`/`height`,
+`decoding="async"` and `loading="lazy"` (for every image but the first of a
+page, which is usually on the first screen). SVG and other formats pass
+through untouched.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from sitegen.engine.cache import Cache, cache_key
+from sitegen.model import Output, Site
+
+log = logging.getLogger(__name__)
+
+WIDTHS = (320, 640, 960, 1280, 1920)
+RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
+MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+CACHE_FOLDER = "images"
+# Changing how variants are encoded changes every cache key.
+ENCODING = "png:z6;jpeg:q82,progressive;webp:q80,m4;v1"
+_IMG = re.compile(r"<img\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """One resized or re-encoded copy of an image."""
+
+    dest: str
+    width: int
+    height: int
+    format: str  # "PNG", "JPEG" or "WEBP"
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSet:
+    """A published raster image, its size and the copies written beside it."""
+
+    dest: str
+    width: int
+    height: int
+    format: str
+    variants: tuple[Variant, ...]  # narrowest first; WebP copies include the full width
+
+    def candidates(self, image_format: str) -> tuple[tuple[str, int], ...]:
+        """Return (dest, width) of every copy in one format, the original included for its own format."""
+        found = [(v.dest, v.width) for v in self.variants if v.format == image_format]
+        if image_format == self.format:
+            found.append((self.dest, self.width))
+        return tuple(sorted(found, key=lambda item: item[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class RasterFile:
+    """A raster image the site publishes, with its bytes."""
+
+    dest: str
+    data: bytes
+
+
+def is_raster(dest: str) -> bool:
+    """Tell whether a published file is an image this module makes copies of."""
+    return dest.rpartition(".")[2].lower() in {suffix[1:] for suffix in RASTER}
+
+
+def measure_images(files: Iterable[RasterFile]) -> dict[str, ImageSet]:
+    """Read each image's size (only the header) and plan its copies; unreadable files are skipped."""
+    from PIL import Image, UnidentifiedImageError
+
+    sets: dict[str, ImageSet] = {}
+    for file in files:
+        try:
+            with Image.open(io.BytesIO(file.data)) as image:
+                width, height, image_format = image.width, image.height, image.format or ""
+        except (UnidentifiedImageError, OSError) as exc:
+            log.warning("%s: not a readable image, served as it is (%s)", file.dest, exc)
+            continue
+        if image_format in MIME:
+            sets[file.dest] = ImageSet(file.dest, width, height, image_format, plan_variants(file.dest, width, height, image_format))
+    return dict(sorted(sets.items()))
+
+
+def plan_variants(dest: str, width: int, height: int, image_format: str) -> tuple[Variant, ...]:
+    """Return the copies of an image: each narrower width in its format and WebP, plus a full-width WebP."""
+    stem, _, suffix = dest.rpartition(".")
+    variants: list[Variant] = []
+    for target in [w for w in WIDTHS if w < width] + [width]:
+        scaled = max(1, round(height * target / width))
+        if target < width:
+            variants.append(Variant(f"{stem}-{target}w.{suffix}", target, scaled, image_format))
+            variants.append(Variant(f"{stem}-{target}w.webp", target, scaled, "WEBP"))
+        else:
+            variants.append(Variant(f"{stem}.webp", width, height, "WEBP"))
+    return tuple(variants)
+
+
+def render_variants(files: Sequence[RasterFile], sets: Mapping[str, ImageSet], cache: Cache) -> tuple[tuple[Output, ...], int]:
+    """Return every copy as an Output, encoding only those the cache lacks; also how many were encoded."""
+    outputs: list[Output] = []
+    encoded = 0
+    for file in files:
+        image_set = sets.get(file.dest)
+        if image_set is None:
+            continue
+        for variant in image_set.variants:
+            key = cache_key(file.data, ENCODING, variant.format, str(variant.width), _pillow_version())
+            data = cache.get(key)
+            if data is None:
+                data = encode_variant(file.data, variant)
+                cache.put(key, data)
+                encoded += 1
+            outputs.append(Output(variant.dest, data, frozenset({file.dest})))
+    return tuple(outputs), encoded
+
+
+def encode_variant(data: bytes, variant: Variant) -> bytes:
+    """Resize an image to the variant's size and encode it in its format, with no metadata."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as original:
+        image = original.convert("RGBA") if original.mode in ("P", "LA", "PA") else original.copy()
+    if (image.width, image.height) != (variant.width, variant.height):
+        image = image.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if variant.format == "JPEG":
+        image.convert("RGB").save(out, "JPEG", quality=82, progressive=True, optimize=True)
+    elif variant.format == "PNG":
+        image.save(out, "PNG", compress_level=6)
+    else:
+        image.save(out, "WEBP", quality=80, method=4)
+    return out.getvalue()
+
+
+def _pillow_version() -> str:
+    import PIL
+
+    return str(PIL.__version__)
+
+
+def responsive_images(body: str, sets: Mapping[str, ImageSet], base_path: str) -> str:
+    """Rewrite each `<img>` of a page body: copies in `srcset`, WebP in a `<picture>`, size and loading hints.
+
+    The first image of the body loads at once (it is usually on the first screen); the others are lazy.
+    """
+    seen = 0
+
+    def rewrite(match: re.Match[str]) -> str:
+        nonlocal seen
+        first = seen == 0
+        seen += 1
+        return _rewrite_img(match.group(0), match.group(1), sets, base_path, lazy=not first)
+
+    return _IMG.sub(rewrite, body)
+
+
+def _rewrite_img(tag: str, attributes_text: str, sets: Mapping[str, ImageSet], base_path: str, *, lazy: bool) -> str:
+    attributes = parse_attributes(attributes_text)
+    if "srcset" in attributes:
+        return tag  # the author chose the candidates
+    image_set = sets.get(_dest_of(attributes.get("src", ""), base_path))
+    if image_set is None:
+        hints = {"decoding": "async", **({"loading": "lazy"} if lazy else {}), **attributes}
+        return "<img" + _format_attributes(hints) + ">"
+    width, height = _slot(attributes, image_set)
+    sizes = f"(max-width: {width}px) 100vw, {width}px"
+    img = {
+        **attributes,
+        "srcset": _srcset(image_set.candidates(image_set.format), base_path),
+        "sizes": sizes,
+        "width": str(width),
+        "height": str(height),
+        "decoding": "async",
+        **({"loading": "lazy"} if lazy else {}),
+    }
+    webp = image_set.candidates("WEBP")
+    source = f'<source type="image/webp" srcset="{_srcset(webp, base_path)}" sizes="{sizes}">' if webp else ""
+    return f"<picture>{source}<img{_format_attributes(img)}></picture>"
+
+
+def _slot(attributes: Mapping[str, str], image_set: ImageSet) -> tuple[int, int]:
+    """Return the width and height the image is shown at: the author's, else its own size."""
+    width = _pixels(attributes.get("width"))
+    height = _pixels(attributes.get("height"))
+    if width and height:
+        return width, height
+    if width:
+        return width, max(1, round(image_set.height * width / image_set.width))
+    if height:
+        return max(1, round(image_set.width * height / image_set.height)), height
+    return image_set.width, image_set.height
+
+
+def _pixels(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and int(value) > 0 else None
+
+
+def _srcset(candidates: Sequence[tuple[str, int]], base_path: str) -> str:
+    return ", ".join(f"{base_path}{quote(dest)} {width}w" for dest, width in candidates)
+
+
+def _dest_of(src: str, base_path: str) -> str:
+    """Return the dest a root-relative URL under the base path points at, or "" for any other URL."""
+    src = html.unescape(src).split("#")[0].split("?")[0]
+    if not src.startswith(base_path):
+        return ""
+    return unquote(src[len(base_path) :])
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """Return the attributes of a start tag's inside, values unescaped, in their order."""
+    found: dict[str, str] = {}
+    for match in _ATTRIBUTE.finditer(text):
+        value = next((group for group in match.groups()[1:] if group is not None), "")
+        found.setdefault(match.group(1).lower(), html.unescape(value))
+    return found
+
+
+def _format_attributes(attributes: Mapping[str, str]) -> str:
+    return "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())
+
+
+def raster_files(site: Site) -> tuple[RasterFile, ...]:
+    """Return every PNG and JPEG the site publishes: assets, static files and notebook outputs."""
+    from sitegen.site.links import attachment_dest
+
+    found = {asset.content_rel: RasterFile(asset.content_rel, asset.path.read_bytes()) for asset in site.assets if is_raster(asset.content_rel)}
+    for locale_site in site.locales.values():
+        for page in (*locale_site.pages, *locale_site.posts):
+            for attachment in page.document.attachments if page.translated else ():
+                dest = attachment_dest(page, attachment.name)
+                if is_raster(dest):
+                    found.setdefault(dest, RasterFile(dest, attachment.data))
+    return tuple(found[dest] for dest in sorted(found))
