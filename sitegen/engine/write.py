@@ -69,12 +69,14 @@ def output_lock(lock: Path) -> Iterator[None]:
         yield
         return
     lock.parent.mkdir(parents=True, exist_ok=True)
+    # A POSIX record lock (lockf), not flock: worker processes forked during the build must not
+    # inherit it, or one outliving a killed build would hold the folder forever.
     with open(lock, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        fcntl.lockf(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def recover(out: Path) -> None:
