@@ -140,9 +140,26 @@ def _run_service(executable: Path, out: Path, pages: Sequence[str], staging: Pat
             index = service.ask({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
             # Answers are read on a thread while the pages go out, so neither pipe fills up and blocks.
             service.ask_all((_add_file(index, dest, (out / dest).read_bytes()) for dest in pages), len(pages), "IndexedFile")
-            service.ask({"type": "WriteFiles", "index_id": index, "output_path": str(staging.resolve())})
+            files = service.ask({"type": "GetFiles", "index_id": index})["files"]
         finally:
             service.close()
+    _write_index(files, staging)
+
+
+def _write_index(files: Sequence[dict[str, str]], staging: Path) -> None:
+    """Write the index files Pagefind returned into `staging`.
+
+    The files are asked for in memory and written here, not by Pagefind: its
+    service can answer "written" and exit with a file still half-written (a
+    truncated pagefind-highlight.js was seen under load), and a file sitegen
+    writes itself is complete before the tree is swapped in.
+    """
+    for file in files:
+        target = (staging / file["path"]).resolve()
+        if not target.is_relative_to(staging.resolve()):
+            raise SitegenError(f"search index failed: Pagefind returned a file outside its folder: {file['path']}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"]))
     if not (staging / "pagefind.js").is_file():
         raise SitegenError("search index failed: Pagefind wrote no pagefind.js")
 
