@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from sitegen.errors import ContentError, SitegenError
+from sitegen.settings.limits import MAX_NESTING, MAX_YAML_VALUES
 
 # libyaml's parser when PyYAML was built with it (the wheels are): the same documents, ten times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -22,6 +23,18 @@ class _TextSafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     Norwegian locale code `no` into False; YAML 1.2 and every other tool here
     treat them as text (issue 6).
     """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """Construct one value; a tagged value that cannot be made (`!!float abc`) is a located error."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            value = node.value if isinstance(node, yaml.ScalarNode) else "this collection"
+            reason = "the UTC offset must be under 24 hours" if "offset must be" in str(exc) else str(exc)
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {value!r} as {tag} ({reason})", node.start_mark
+            ) from None
 
 
 _TextSafeLoader.yaml_implicit_resolvers = {
@@ -51,6 +64,8 @@ def parse_yaml(
     loader = _TextSafeLoader(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            check_node_size(node, rel, first_line, error)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise _located_error(exc, rel, first_line, error) from exc
@@ -59,6 +74,35 @@ def parse_yaml(
     finally:
         loader.dispose()
     return LoadedYaml(data, _top_level_key_lines(node, first_line), _duplicate_keys(node, first_line))
+
+
+def check_node_size(node: yaml.Node, rel: str, first_line: int, error: type[SitegenError]) -> None:
+    """Refuse YAML nested too deeply or standing for too many values once aliases are expanded."""
+    sizes: dict[int, int] = {}
+
+    def size(current: yaml.Node, depth: int) -> int:
+        if depth > MAX_NESTING:
+            raise error(f"YAML nested more than {MAX_NESTING} levels deep", rel, current.start_mark.line + first_line)
+        if id(current) in sizes:
+            if sizes[id(current)] < 0:
+                raise error("YAML alias refers to itself", rel, current.start_mark.line + first_line)
+            return sizes[id(current)]
+        sizes[id(current)] = -1
+        total = 1
+        if isinstance(current, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            total += sum(size(key, depth + 1) + size(value, depth + 1) for key, value in current.value)
+        if total > MAX_YAML_VALUES:
+            raise error(
+                f"YAML stands for more than {MAX_YAML_VALUES:,} values once its aliases are expanded",
+                rel,
+                current.start_mark.line + first_line,
+            )
+        sizes[id(current)] = total
+        return total
+
+    size(node, 0)
 
 
 def _top_level_key_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
