@@ -11,6 +11,7 @@ from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import (
     RenderedMarkdown,
     markdown_cache_key,
+    nesting_problem,
     plain_text,
     render_markdown_cached,
     split_summary,
@@ -23,9 +24,14 @@ from sitegen.settings.config import Config
 def read(source: Source, config: Config) -> Document:
     """Read a Markdown file into a Document."""
     front = parse_front_matter(load_text(source), source.rel)
+    if found := nesting_problem(front.body):
+        raise ContentError(found[1], source.rel, front.body_line + found[0] - 1)
     meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
     text = render_liquid(front.body, meta, source, config, front.body_line, markdown=True)
-    rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))
+    try:
+        rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))
+    except RecursionError:
+        raise ContentError("the Markdown is nested too deeply to convert", source.rel, front.body_line) from None
     summary, body = split_summary(rendered.html)
     return Document(
         source=source,

@@ -33,7 +33,7 @@ from sitegen.readers.notebook.front import (
     find_front_matter,
     parse_notebook_front_matter,
 )
-from sitegen.readers.notebook.load import LoadedNotebook, load_notebook
+from sitegen.readers.notebook.load import LoadedNotebook, load_notebook, replace_lone_surrogates
 from sitegen.readers.notebook.outputs import OutputContext
 from sitegen.settings.config import Config
 from sitegen.site.links import ATTACHMENT
@@ -120,6 +120,7 @@ def converter_fingerprint() -> str:
 def convert_notebook(text: str, source: Source, config: Config) -> ConvertedNotebook:
     """Load, front-matter, maybe execute, and render a notebook."""
     rel = source.rel
+    text, replaced = replace_lone_surrogates(text, rel)
     notebook = load_notebook(text, rel)
     found = find_front_matter(notebook.node, notebook.locations, text, rel)
     front = parse_notebook_front_matter(found, rel, text.splitlines())
@@ -129,7 +130,7 @@ def convert_notebook(text: str, source: Source, config: Config) -> ConvertedNote
         rel, slugify(source.stem), config.pygments_style, config.notebook_show_stderr, _liquid(front.data, source, config)
     )
     cells = render_cells(notebook, found.cell, context)
-    problems = [*notebook.warnings, *cells.warnings]
+    problems = [*replaced, *notebook.warnings, *cells.warnings]
     if not _has_title(front.data) and not any(heading.level <= 2 for heading in cells.toc):
         problems.append(warning("the notebook has no title and no heading; its file name is used as the title", rel))
     log.debug("%s: converted (%d attachments)", rel, len(cells.attachments))
