@@ -128,6 +128,7 @@ def _build_changed(
     contexts = make_contexts(site, config, locales, env, generated)
     labels = functools.partial(template_label, config=config)
     planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels))
+    _stop_on_collisions(planned, config)
     # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
     redirects, redirect_warnings = plan_redirects(site, config, planned)
     planned = (*planned, *redirects)
@@ -300,6 +301,21 @@ def _check_default_locale(config: Config, locales: Locales) -> None:
             f"default_locale '{config.default_locale}' differs from locales.yaml's default '{locales.default}'",
             config.settings_file,
         )
+
+
+def _stop_on_collisions(planned: Sequence[Job], config: Config) -> None:
+    """Stop when a source would write a generated file (a feed, the sitemap, a tag page, a locale's home)."""
+    from sitegen.site.collisions import generated_collisions
+
+    owners = [(job.dest, job.source if _is_from_source(job) else "") for job in planned if job.kind != "search"]
+    problems = generated_collisions(owners, config.search)
+    if problems:
+        raise SitegenError.collect(problems)
+
+
+def _is_from_source(job: Job) -> bool:
+    """Tell whether a job writes a content file's own output: its page, a copy, or a file its reader made."""
+    return job.kind in ("page", "copy") or (job.kind == "file" and bool(job.source))
 
 
 def _stop_on_strict(config: Config, warnings: Sequence[Problem]) -> None:

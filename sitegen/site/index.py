@@ -18,6 +18,7 @@ from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag
 from sitegen.settings.config import Config
 from sitegen.settings.limits import MAX_TAGS, output_path_problem
 from sitegen.settings.locales import Locale, Locales, MissingTranslation, localize_fields, resolve
+from sitegen.site.collisions import duplicate_documents, source_collisions
 from sitegen.site.dates import DateFormatError, parse_date
 from sitegen.site.history import undated_post_date
 from sitegen.site.translations import choose_version, group_translations, translation_key
@@ -45,7 +46,7 @@ def build_site(
         code: _locale_site(documents, config, locales, locales.get(code), layouts, problems, due, notes)
         for code in locales.build
     }
-    problems += _collisions(sites.values(), assets)
+    problems += duplicate_documents(documents) + source_collisions(sites.values(), assets)
     if problems:
         raise SitegenError.collect(_one_per_place(problems))
     warnings = tuple(dict.fromkeys((*(w for document in documents for w in document.warnings), *notes)))
@@ -412,19 +413,3 @@ def _one_per_place(problems: Sequence[Problem]) -> list[Problem]:
     for problem in problems:
         seen.setdefault((problem.path, problem.line), problem)
     return list(seen.values())
-
-
-def _collisions(sites: Iterable[LocaleSite], assets: Sequence[Source]) -> list[Problem]:
-    """Report every output path that two sources would write."""
-    owners: dict[str, list[str]] = {}
-    for site in sites:
-        for page in (*site.pages, *site.posts):
-            if page.translated:
-                owners.setdefault(page.dest, []).append(page.source_rel)
-    for asset in assets:
-        owners.setdefault(asset.content_rel, []).append(asset.rel)
-    return [
-        Problem(f"'{dest}' would be written by {' and '.join(sorted(set(rels)))}", min(rels))
-        for dest, rels in sorted(owners.items())
-        if len(set(rels)) > 1
-    ]
