@@ -133,9 +133,9 @@ def _build_changed(
     redirects, redirect_warnings = plan_redirects(site, config, planned)
     planned = (*planned, *redirects)
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
-    made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
+    made, cleaned = _clean_outputs(render_all([job for job in stale if job.kind != "search"], contexts, jobs), stale)
     made_warnings = dict.fromkeys(w for result in made.values() for w in result.warnings)
-    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings)
+    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings, *cleaned)
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
     new_record = _new_record(inputs, planned, made, record, site, warnings)
@@ -301,6 +301,20 @@ def _check_default_locale(config: Config, locales: Locales) -> None:
             f"default_locale '{config.default_locale}' differs from locales.yaml's default '{locales.default}'",
             config.settings_file,
         )
+
+
+def _clean_outputs(made: Mapping[str, Made], stale: Sequence[Job]) -> tuple[dict[str, Made], tuple[Problem, ...]]:
+    """Remove control characters XML and HTML cannot carry that reached a rendered page or feed (copies stay as they are)."""
+    from sitegen.publish.xmltext import clean_output
+
+    copied = {job.dest for job in stale if _is_from_source(job) and job.kind != "page"}
+    cleaned: dict[str, Made] = {}
+    problems: list[Problem] = []
+    for dest, result in made.items():
+        output, problem = (result.output, None) if dest in copied else clean_output(result.output)
+        cleaned[dest] = replace(result, output=output) if problem else result
+        problems += [problem] if problem else []
+    return cleaned, tuple(problems)
 
 
 def _stop_on_collisions(planned: Sequence[Job], config: Config) -> None:
