@@ -71,10 +71,18 @@ def markdown_cache(config: Config) -> Cache:
 
 def load_text(source: Source) -> str:
     """Read a text file as UTF-8, naming the file when it is not."""
+    return decode_utf8(source.path.read_bytes(), source.rel).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_utf8(data: bytes, rel: str) -> str:
+    """Decode UTF-8; bytes that are not are an error at their line and column."""
     try:
-        return source.path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text (byte {exc.start})", source.rel) from exc
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise ContentError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", rel, line, column) from None
 
 
 def math_warnings(rendered: RenderedMarkdown, rel: str, first_line: int) -> tuple[Problem, ...]:

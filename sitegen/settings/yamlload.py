@@ -133,8 +133,14 @@ def _duplicate_keys(node: yaml.Node | None, first_line: int) -> tuple[tuple[str,
 def _located_error(
     exc: yaml.MarkedYAMLError, rel: str, first_line: int, error: type[SitegenError]
 ) -> SitegenError:
+    """Place a YAML error where the mistake is: an unclosed bracket or quote at its opening, not where the parser gave up."""
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
+    context = exc.context_mark
+    if exc.context and context and mark and context.line < mark.line and ("flow" in exc.context or "quoted" in exc.context):
+        what = exc.context.removeprefix("while ").removeprefix("parsing ").removeprefix("scanning ")
+        gave_up = mark.line + first_line
+        return error(f"invalid YAML: {what} is not closed: {problem} (noticed at line {gave_up})", rel, context.line + first_line, context.column + 1)
     if exc.context and exc.context not in problem:
         problem = f"{exc.context}: {problem}" if "while" not in exc.context else problem
     line = mark.line + first_line if mark else first_line

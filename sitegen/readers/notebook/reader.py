@@ -22,10 +22,11 @@ from typing import Any
 from urllib.parse import quote
 
 from sitegen.engine.cache import Cache, cache_key
-from sitegen.errors import ContentError, Problem, warning
+from sitegen.errors import Problem, warning
 from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import plain_text, split_summary
 from sitegen.model import Attachment, Document, Heading, Source
+from sitegen.readers.markdown import decode_utf8
 from sitegen.readers.notebook.cells import render_cells
 from sitegen.readers.notebook.execute import execute_notebook
 from sitegen.readers.notebook.front import (
@@ -83,10 +84,7 @@ def _liquid(meta: Mapping[str, Any], source: Source, config: Config) -> Callable
 
 
 def _decode(raw: bytes, rel: str) -> str:
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text (byte {exc.start})", rel) from exc
+    return decode_utf8(raw, rel).removeprefix("\ufeff")
 
 
 def conversion_key(raw: bytes, source: Source, config: Config) -> str:
