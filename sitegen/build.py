@@ -164,19 +164,23 @@ def load_site(
     from sitegen.engine.templates import available_layouts
     from sitegen.readers import READABLE_SUFFIXES
     from sitegen.settings.locales import load_locales
-    from sitegen.site.discover import discover_sources
+    from sitegen.site.discover import discover_sources, outside_links
     from sitegen.site.index import Layouts, build_site
 
     # Settings and locales first: every later stage reads them.
     locales = load_locales(config.root)
     _check_default_locale(config, locales)
     layouts = Layouts(available_layouts(config))
-    # Find every source, then read all of them.
+    # Find every source (links out of the site are never read), then read all of them.
+    skipped = outside_links(config)
+    if skipped and config.outside_links == "error":
+        raise SitegenError.collect(skipped)
     sources = discover_sources(config, READABLE_SUFFIXES, tuple(locales.by_code))
     documents = read_documents([s for s in sources if s.kind in ("page", "post")], config, jobs, memo)
     assets = tuple(s for s in sources if s.kind in ("asset", "static"))
     # Resolve each document per locale; index posts, tags and listings.
-    return locales, documents, build_site(documents, assets, config, locales, layouts)
+    site = build_site(documents, assets, config, locales, layouts)
+    return locales, documents, replace(site, warnings=(*skipped, *site.warnings))
 
 
 def read_documents(
@@ -229,6 +233,12 @@ def _read_one(source: Source, config: Config) -> Document | SitegenError:
         return read_document(source, config)
     except SitegenError as error:
         return error
+    except (ValueError, TypeError, LookupError, ArithmeticError, RecursionError, OSError) as exc:
+        # What a reader did not foresee still names the file, instead of stopping the build with a traceback.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc} ({type(exc).__name__})"
+        unforeseen = SitegenError(f"cannot read this file: {reason}", source.rel)
+        unforeseen.__cause__ = exc
+        return unforeseen
 
 
 def _new_record(

@@ -67,6 +67,7 @@ class Config:
     permalink: str = ""  # posts' URL pattern, Jekyll style ("pretty", "/:year/:month/:title/"); "" = /blog/<slug>/
     layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
     feed_aliases: tuple[str, ...] = ()  # more paths that serve the Atom feed (a Jekyll site's old "atom.xml")
+    outside_links: str = "error"  # a symbolic link out of the site: "error", or "skip" it with a warning
     content_dir: str = "content"
     templates_dir: str = "templates"
     static_dir: str = "static"
@@ -224,6 +225,8 @@ def _check_values(values: Mapping[str, Any], name: str) -> list[Problem]:
     for key in ("posts_per_page", "feed_entries", "words_per_minute", "notebook_timeout"):
         if key in values and values[key] < 1:
             problems.append(Problem(f"setting '{key}' must be at least 1", name))
+    if values.get("outside_links", "error") not in ("error", "skip"):
+        problems.append(Problem(f"setting 'outside_links' must be 'error' or 'skip', got {values['outside_links']!r}", name))
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
