@@ -28,10 +28,11 @@ class _TextSafeLoader(_BaseLoader):  # type: ignore[misc,valid-type]
         """Construct one value; a tagged value that cannot be made (`!!float abc`) is a located error."""
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, OverflowError) as exc:
+        except (ValueError, TypeError, OverflowError, LookupError, AttributeError) as exc:
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             value = node.value if isinstance(node, yaml.ScalarNode) else "this collection"
-            reason = "the UTC offset must be under 24 hours" if "offset must be" in str(exc) else str(exc)
+            reason = str(exc) if isinstance(exc, ValueError | OverflowError) else "not a value of that type"
+            reason = "the UTC offset must be under 24 hours" if "offset must be" in reason else reason
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read {value!r} as {tag} ({reason})", node.start_mark
             ) from None
@@ -69,8 +70,14 @@ def parse_yaml(
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise _located_error(exc, rel, first_line, error) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + first_line
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise error(f"invalid YAML: the character {character} is not allowed", rel, line, column) from exc
     except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", rel, first_line) from exc
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise error(f"invalid YAML: {detail}", rel, first_line) from exc
     finally:
         loader.dispose()
     return LoadedYaml(data, _top_level_key_lines(node, first_line), _duplicate_keys(node, first_line))

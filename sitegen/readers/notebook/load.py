@@ -56,7 +56,7 @@ def load_notebook(text: str, rel: str) -> LoadedNotebook:
     data = parse_notebook_json(text, rel)
     node = _as_version_4(text, data, rel)
     locations = _checked(locate_cells(text, len(node.cells)), node.cells, text)
-    _check_shape(node, rel, locations)
+    _check_shape(node, rel, locations, text)
     problems = [*_repair_widget_state(node, rel), *_repair_cell_ids(node)]
     problems += _validate(node, rel, locations)
     return LoadedNotebook(node, locations, tuple(problems))
@@ -98,7 +98,11 @@ def parse_notebook_json(text: str, rel: str) -> dict[str, Any]:
 def _as_version_4(text: str, data: dict[str, Any], rel: str) -> Any:
     major = data.get("nbformat")
     if not isinstance(major, int) or major > 4 or major < 1:
-        raise ContentError(f"unsupported notebook format version {major!r}; sitegen reads nbformat 1 to 4", rel)
+        raise ContentError(
+            f"unsupported notebook format version {major!r}; sitegen reads nbformat 1 to 4", rel, key_line(text, "nbformat")
+        )
+    if major == 4:
+        _check_raw_cells(data, rel, text)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -108,11 +112,32 @@ def _as_version_4(text: str, data: dict[str, Any], rel: str) -> Any:
         raise ContentError(f"invalid notebook: cannot read nbformat {major} structure ({exc})", rel) from exc
 
 
-def _check_shape(node: Any, rel: str, locations: tuple[CellLocation | None, ...]) -> None:
+def key_line(text: str, key: str) -> int | None:
+    """Return the line of the first `"key":` in notebook JSON, if any."""
+    found = re.search(rf'"{re.escape(key)}"\s*:', text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _check_raw_cells(data: dict[str, Any], rel: str, text: str) -> None:
+    """Refuse cells nbformat's reader would trip over: a cell or its metadata that is not a mapping."""
+    if not isinstance(data.get("metadata", {}), dict):
+        raise ContentError("invalid notebook: 'metadata' must be a mapping", rel, key_line(text, "metadata"))
+    cells = data.get("cells", [])
+    if not isinstance(cells, list):
+        raise ContentError("invalid notebook: 'cells' must be a list", rel, key_line(text, "cells"))
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            raise ContentError(f"invalid notebook: cell {index + 1}: a cell must be a mapping, got {type(cell).__name__}", rel)
+        for key, kind in (("metadata", dict), ("outputs", list), ("attachments", dict)):
+            if key in cell and not isinstance(cell[key], kind):
+                raise ContentError(f"invalid notebook: cell {index + 1}: '{key}' must be a {'mapping' if kind is dict else 'list'}", rel)
+
+
+def _check_shape(node: Any, rel: str, locations: tuple[CellLocation | None, ...], text: str) -> None:
     """Refuse what nbformat's own validator cannot even describe: a bad minor version, a cell type that is not text."""
     minor = node.get("nbformat_minor", 0)
     if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
-        raise ContentError(f"invalid notebook: 'nbformat_minor' must be a whole number from 0, got {minor!r}", rel)
+        raise ContentError(f"invalid notebook: 'nbformat_minor' must be a whole number from 0, got {minor!r}", rel, key_line(text, "nbformat_minor"))
     for index, cell in enumerate(node.cells):
         cell_type = cell.get("cell_type") if isinstance(cell, dict) else None
         if not isinstance(cell_type, str):
