@@ -151,6 +151,13 @@ def front_matter(rng: random.Random) -> str:
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
+def gentle_front_matter(rng: random.Random) -> str:
+    """Generate valid front matter whose texts hold control characters, markup and other scripts."""
+    tags = ", ".join(json.dumps(_pick(rng, _TEXT)) for _ in range(rng.randint(0, 3)))
+    title = json.dumps(_pick(rng, _TEXT) + _pick(rng, _TEXT))
+    return f"---\ntitle: {title}\ndate: 2024-01-05\ntags: [{tags}]\ndescription: {json.dumps(_pick(rng, _TEXT))}\n---\n"
+
+
 def markdown_body(rng: random.Random) -> str:
     """Generate a Markdown body: deep lists and quotes, fences, math, headings, control characters."""
     parts = []
@@ -268,6 +275,9 @@ def generate(number: int, seed: int = 0) -> Case:
         return Case(number, kind, files)
     if kind == "notebook":
         return Case(number, kind, {_name(rng, kind): notebook(rng)})
+    if rng.random() < 0.3:  # gentle: a page that builds, with odd text where feeds and pages show it
+        front, body = gentle_front_matter(rng), f"# {_pick(rng, _TEXT)}\n\n{_pick(rng, _TEXT)} {_pick(rng, _TEXT)}\n"
+        return Case(number, "gentle", {f"blog/2024-01-05-{_pick(rng, ['a', 'b-c', 'é'])}.md": (front + body).encode()})
     body = html_body(rng) if kind == "html" else markdown_body(rng)
     data = (front_matter(rng) + body).encode("utf-8", "surrogatepass")
     if kind == "bytes":
