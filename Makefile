@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SITEGEN := $(BIN)/sitegen
 
-.PHONY: install install-test build serve test soak check doctor lint typecheck bench deploy clean
+.PHONY: install install-test build serve test soak check doctor lint typecheck bench fuzz deploy clean
 
 # Two installs: `make build` needs sitegen and its runtime dependencies only; `make test` adds the
 # test tools, the npm tools and the browser. Each stamp holds a hash of pyproject.toml's [project] and
@@ -77,6 +77,11 @@ bench: install-test
 	@[ -f .tools/node_modules/lighthouse/cli/index.js ] || npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools lighthouse@12.8.2
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/lighthouse.py
+
+# 10,000 generated hostile inputs (Markdown, HTML, notebooks, colliding pairs) on two processes;
+# prints tracebacks, hangs, peak memory and outputs changed by failed builds. `make test` runs a fixed sample.
+fuzz: install
+	$(BIN)/python -m tests.fuzzing --count $(or $(COUNT),10000) --jobs 2
 
 deploy: install
 	$(SITEGEN) deploy

@@ -136,13 +136,14 @@ def _build_changed(
     contexts = make_contexts(site, config, locales, env, generated, portfolio, images)
     labels = functools.partial(template_label, config=config)
     planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels)) + image_jobs + card_jobs
+    _stop_on_collisions(planned, config)
     # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
     redirects, redirect_warnings = plan_redirects(site, config, planned)
     planned = (*planned, *redirects)
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
-    made = render_all([job for job in stale if job.kind != "search"], contexts, jobs)
+    made, cleaned = _clean_outputs(render_all([job for job in stale if job.kind != "search"], contexts, jobs), stale)
     made_warnings = dict.fromkeys(w for result in made.values() for w in result.warnings)
-    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings)
+    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings, *cleaned)
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
     new_record = _new_record(inputs, planned, made, record, site, warnings)
@@ -198,19 +199,23 @@ def load_site(
     from sitegen.engine.templates import available_layouts
     from sitegen.readers import READABLE_SUFFIXES
     from sitegen.settings.locales import load_locales
-    from sitegen.site.discover import discover_sources
+    from sitegen.site.discover import discover_sources, outside_links
     from sitegen.site.index import Layouts, build_site
 
     # Settings and locales first: every later stage reads them.
     locales = load_locales(config.root)
     _check_default_locale(config, locales)
     layouts = Layouts(available_layouts(config))
-    # Find every source, then read all of them.
+    # Find every source (links out of the site are never read), then read all of them.
+    skipped = outside_links(config)
+    if skipped and config.outside_links == "error":
+        raise SitegenError.collect(skipped)
     sources = discover_sources(config, READABLE_SUFFIXES, tuple(locales.by_code))
     documents = read_documents([s for s in sources if s.kind in ("page", "post")], config, jobs, memo)
     assets = tuple(s for s in sources if s.kind in ("asset", "static"))
     # Resolve each document per locale; index posts, tags and listings.
-    return locales, documents, build_site(documents, assets, config, locales, layouts)
+    site = build_site(documents, assets, config, locales, layouts)
+    return locales, documents, replace(site, warnings=(*skipped, *site.warnings))
 
 
 def read_documents(
@@ -265,6 +270,12 @@ def _read_one(source: Source, config: Config) -> Document | SitegenError:
         return read_document(source, config)
     except SitegenError as error:
         return error
+    except (ValueError, TypeError, LookupError, ArithmeticError, RecursionError, OSError) as exc:
+        # What a reader did not foresee still names the file, instead of stopping the build with a traceback.
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc} ({type(exc).__name__})"
+        unforeseen = SitegenError(f"cannot read this file: {reason}", source.rel)
+        unforeseen.__cause__ = exc
+        return unforeseen
 
 
 def _new_record(
@@ -337,6 +348,35 @@ def _check_default_locale(config: Config, locales: Locales) -> None:
             f"default_locale '{config.default_locale}' differs from locales.yaml's default '{locales.default}'",
             config.settings_file,
         )
+
+
+def _clean_outputs(made: Mapping[str, Made], stale: Sequence[Job]) -> tuple[dict[str, Made], tuple[Problem, ...]]:
+    """Remove control characters XML and HTML cannot carry that reached a rendered page or feed (copies stay as they are)."""
+    from sitegen.publish.xmltext import clean_output
+
+    copied = {job.dest for job in stale if _is_from_source(job) and job.kind != "page"}
+    cleaned: dict[str, Made] = {}
+    problems: list[Problem] = []
+    for dest, result in made.items():
+        output, problem = (result.output, None) if dest in copied else clean_output(result.output)
+        cleaned[dest] = replace(result, output=output) if problem else result
+        problems += [problem] if problem else []
+    return cleaned, tuple(problems)
+
+
+def _stop_on_collisions(planned: Sequence[Job], config: Config) -> None:
+    """Stop when a source would write a generated file (a feed, the sitemap, a tag page, a locale's home)."""
+    from sitegen.site.collisions import generated_collisions
+
+    owners = [(job.dest, job.source if _is_from_source(job) else "") for job in planned if job.kind != "search"]
+    problems = generated_collisions(owners, config.search)
+    if problems:
+        raise SitegenError.collect(problems)
+
+
+def _is_from_source(job: Job) -> bool:
+    """Tell whether a job writes a content file's own output: its page, a copy, or a file its reader made."""
+    return job.kind in ("page", "copy") or (job.kind == "file" and bool(job.source))
 
 
 def _stop_on_strict(config: Config, warnings: Sequence[Problem]) -> None:

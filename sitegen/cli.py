@@ -38,6 +38,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug, not a user mistake: one line, and --debug shows where
+        if args.debug:
+            raise
+        print(f"error: internal error: {error} ({type(error).__name__}); run with --debug for the traceback", file=sys.stderr)
+        return 1
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -178,7 +178,7 @@ def test_a_rebuild_with_nothing_changed_writes_nothing(make_site: MakeSite) -> N
     [
         (
             {"content/blog/2024-01-01-bad.md": "---\ntitle: ok\ntags: [a, b\ndate: 2024-01-01\n---\nbody\n"},
-            "content/blog/2024-01-01-bad.md:4:5: error: invalid YAML: did not find expected ',' or ']'",
+            "content/blog/2024-01-01-bad.md:3:7: error: invalid YAML: a flow sequence is not closed: did not find expected ',' or ']' (noticed at line 4)",
         ),
         (
             {"content/x.md": "---\nlayout: nope\n---\nbody\n"},

@@ -38,7 +38,7 @@ def test_a_yaml_error_exits_1_with_one_line_and_no_traceback(make_site: MakeSite
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "content/blog/2024-01-03-broken.md:3:1: error: invalid YAML: did not find expected ',' or ']'"
+        "content/blog/2024-01-03-broken.md:2:8: error: invalid YAML: a flow sequence is not closed: did not find expected ',' or ']' (noticed at line 3)"
     ]
     assert "Traceback" not in result.stderr
     assert tree_bytes(root / "_site") == before

@@ -23,6 +23,24 @@ def test_a_valid_table(tmp_path: Path) -> None:
     assert config.posts_per_page == 10
 
 
+def test_toml_and_encoding_errors_are_located(tmp_path: Path) -> None:
+    root = write(tmp_path, 'title = "T"\nauthor = \n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert caught.value.format() == "pyproject.toml:3:10: error: invalid TOML: Invalid value"
+    (root / "pyproject.toml").write_bytes(b'[tool.sitegen]\ntitle = "\xff"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert caught.value.format() == "pyproject.toml: error: not UTF-8 text (byte 0xff)"
+
+
+def test_outside_links_takes_error_or_skip(tmp_path: Path) -> None:
+    root = write(tmp_path, 'title = "T"\nauthor = "A"\nbase_url = "https://e.org/"\noutside_links = "follow"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert caught.value.format() == "pyproject.toml:5: error: setting 'outside_links' must be 'error' or 'skip', got 'follow'"
+
+
 def test_every_problem_is_reported_together(tmp_path: Path) -> None:
     root = write(tmp_path, 'title = 3\nbase_url = "example.org"\npost_per_page = 5\nposts_per_page = "ten"\ntimezone = "Mars/Base"\n')
     with pytest.raises(ConfigError) as caught:
@@ -34,7 +52,7 @@ def test_every_problem_is_reported_together(tmp_path: Path) -> None:
         "pyproject.toml:5: error: setting 'posts_per_page' must be an integer, got str 'ten'",
         "pyproject.toml: error: missing setting 'author' in [tool.sitegen]",
         "pyproject.toml:3: error: 'base_url' must be an absolute http(s) URL, got 'example.org'",
-        "pyproject.toml: error: unknown timezone 'Mars/Base'",
+        "pyproject.toml:6: error: setting 'timezone': unknown time zone 'Mars/Base'",
         "  hint: e.g. 'Europe/Paris' or 'UTC'",
     ]
 

@@ -104,8 +104,11 @@ def test_deploy_makes_the_built_site_the_whole_branch_and_touches_nothing_else(
 ) -> None:
     before = sources_state(site)
     assert deploy(site) == 0
+    printed = capsys.readouterr().out.splitlines()[-1]
     assert sources_state(site) == before
     assert git(site, "diff", "--cached") == ""
+    assert not (site / "_site").exists()  # deploy builds afresh in the cache, not into the output folder
+    assert main(["build", "--root", str(site)]) == 0
     built = {rel: data for rel, data in tree_bytes(site / "_site").items() if rel != ".sitegen-output"}
     assert branch_files(remote) == {rel: blob_id(data) for rel, data in built.items()}
     assert built[".nojekyll"] == b"" and built["CNAME"] == b"pat.example.org\n"
@@ -115,7 +118,7 @@ def test_deploy_makes_the_built_site_the_whole_branch_and_touches_nothing_else(
     head = git(site, "rev-parse", "--short=12", "HEAD")
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == f"Publish site built from {head}"
     assert git(remote, "rev-list", "--count", "gh-pages") == "1"
-    assert capsys.readouterr().out.splitlines()[-1] == f"Published {len(built)} files as {tip[:12]} on origin/gh-pages"
+    assert printed == f"Published {len(built)} files as {tip[:12]} on origin/gh-pages"
 
 
 def test_a_second_deploy_adds_one_commit_on_top(site: Path, remote: Path) -> None:
@@ -157,7 +160,13 @@ def test_a_cname_on_the_branch_is_kept_when_no_domain_is_configured(
     elsewhere = publish_cname_elsewhere(tmp_path, remote, "custom.example")
     assert deploy(root) == 0
     assert git(remote, "show", "gh-pages:CNAME") == "custom.example"
-    assert git(remote, "rev-parse", "gh-pages^") == elsewhere  # built on the remote's tip, not the local one
+    # The site plus the kept CNAME is exactly the remote's tree: nothing to commit, the local branch catches up.
+    assert git(remote, "rev-parse", "gh-pages") == elsewhere == git(root, "rev-parse", "gh-pages")
+    (root / "content" / "about.md").write_text("---\ntitle: About\n---\nChanged.\n", encoding="utf-8")
+    git(root, "commit", "--quiet", "-am", "Change about")
+    assert deploy(root) == 0
+    assert git(remote, "show", "gh-pages:CNAME") == "custom.example"
+    assert git(remote, "rev-parse", "gh-pages^") == elsewhere  # built on the remote's tip
 
 
 def test_the_configured_domain_replaces_another_cname_with_a_warning(
@@ -236,6 +245,66 @@ def test_refuses_when_the_site_branch_is_checked_out(site: Path, capsys: pytest.
         "error: branch 'gh-pages' is checked out here\n"
         "  hint: switch to the branch that holds the site's sources first\n"
     )
+
+
+def test_a_deploy_with_nothing_changed_makes_no_commit(site: Path, remote: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert deploy(site) == 0
+    first = git(remote, "rev-parse", "gh-pages")
+    assert deploy(site) == 0
+    assert git(remote, "rev-parse", "gh-pages") == first
+    assert git(site, "rev-parse", "gh-pages") == first
+    assert capsys.readouterr().out.splitlines()[-1] == f"Nothing to publish: origin/gh-pages already holds this site ({first[:12]})"
+
+
+def test_a_local_only_commit_stays_reachable(site: Path, remote: Path) -> None:
+    assert deploy(site, "--no-push") == 0
+    local_only = git(site, "rev-parse", "gh-pages")
+    (site / "content" / "about.md").write_text("---\ntitle: About\n---\nChanged.\n", encoding="utf-8")
+    git(site, "commit", "--quiet", "-am", "Change about")
+    assert deploy(site) == 0
+    assert git(remote, "rev-parse", "gh-pages^") == local_only  # the remote had no gh-pages: a fast-forward of the local one
+
+
+def test_a_local_commit_and_a_remote_commit_both_become_parents(site: Path, remote: Path, tmp_path: Path) -> None:
+    assert deploy(site) == 0
+    (site / "content" / "about.md").write_text("---\ntitle: About\n---\nLocal.\n", encoding="utf-8")
+    git(site, "commit", "--quiet", "-am", "Local about")
+    assert deploy(site, "--no-push") == 0
+    local_only = git(site, "rev-parse", "gh-pages")
+    remote_only = publish_cname_elsewhere(tmp_path, remote, "other.example.org")
+    (site / "content" / "about.md").write_text("---\ntitle: About\n---\nThird.\n", encoding="utf-8")
+    git(site, "commit", "--quiet", "-am", "Third about")
+    assert deploy(site) == 0
+    parents = git(remote, "rev-list", "--parents", "-n", "1", "gh-pages").split()[1:]
+    assert parents == [remote_only, local_only]
+
+
+def test_deploy_publishes_a_fresh_build_not_stray_files(site: Path, remote: Path) -> None:
+    assert main(["build", "--root", str(site)]) == 0
+    (site / "_site" / "stray.html").write_text("<p>written by hand</p>", encoding="utf-8")
+    assert deploy(site) == 0
+    files = branch_files(remote)
+    assert "stray.html" not in files and "index.html" in files
+
+
+def test_a_missing_remote_repository_says_what_to_do(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    git(site, "remote", "set-url", "origin", str(tmp_path / "nowhere.git"))
+    assert deploy(site) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: git ls-remote failed: '{tmp_path / 'nowhere.git'}' does not appear to be a git repository",
+        "  hint: check the remote's URL with 'git remote -v' and that you can reach it with 'git ls-remote origin'",
+    ]
+
+
+def test_a_refused_push_says_what_to_do(site: Path, remote: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    hook = remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'pushes are closed' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    assert deploy(site) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("error: git push failed: ")
+    assert err[1] == "  hint: the site is committed on the local branch 'gh-pages': push it yourself with 'git push origin gh-pages', or deploy again"
+    assert git(site, "rev-parse", "gh-pages")  # the commit is kept locally
 
 
 def test_no_push_commits_to_the_local_branch_only(site: Path, remote: Path) -> None:

@@ -5,12 +5,15 @@ Starting a kernel takes seconds, so only two tests start one, with tiny notebook
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from sitegen.errors import ContentError
 from sitegen.readers.notebook import reader as notebook
+from tests.conftest import REPO, MakeSite
 from tests.test_notebook import Fragment, read
 
 
@@ -23,6 +26,19 @@ def test_a_missing_kernel_is_a_clear_error(tmp_path: Path) -> None:
         "'no-such-kernel-here' is installed\n"
         "  hint: install it (for Python: pip install ipykernel), or remove 'execute: true'"
     )
+
+
+def test_a_missing_kernel_prints_no_traceback_first(make_site: MakeSite) -> None:
+    pytest.importorskip("nbclient")
+    fixture = next(Path(__file__).parent.rglob("execute_missing_kernel.ipynb"))
+    root = make_site({"content/blog/execute_missing_kernel.ipynb": fixture.read_text(encoding="utf-8")})
+    command = [sys.executable, "-m", "sitegen", "build", "--root", str(root)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/blog/execute_missing_kernel.ipynb:10: error: cannot execute: no Jupyter kernel named 'no-such-kernel-here' is installed",
+        "  hint: install it (for Python: pip install ipykernel), or remove 'execute: true'",
+    ]
 
 
 def test_execution_runs_in_the_notebook_folder_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -574,3 +574,33 @@ def test_a_build_in_a_new_process_renders_only_the_edited_post(make_site: MakeSi
     # the archive and the post that lists it among related posts.
     assert build_in_new_process(root, "2") == 10
     assert build_in_new_process(root, "3") == 0
+
+
+@pytest.mark.parametrize(
+    "raw_path", ["/" + "a" * 10_000, "/a" * 5_000, "/%" * 1_000, "/" + "é" * 300 + "/", "/" + "b" * 300 + ".html"]
+)
+def test_long_and_malformed_paths_are_misses_or_too_long_never_an_error(out: Path, raw_path: str) -> None:
+    target = resolve_request(raw_path, "/", out)
+    assert target.path is None and not target.location
+    assert target.too_long == (len(raw_path) > 2048)
+
+
+def test_abusive_request_paths_get_404_or_414_over_http(start: Start) -> None:
+    _, preview, _ = start()
+    assert fetch(preview, "/" + "a" * 10_000)[0] == 414
+    assert fetch(preview, "/a" * 5_000)[0] == 414
+    assert fetch(preview, "/%" * 1_000)[0] == 404
+    assert fetch(preview, "/" + "a" * 300)[0] == 404  # one name longer than the file system allows
+    assert fetch(preview, "/%ff%fe/")[0] == 404
+    assert fetch(preview, "/")[0] == 200
+
+
+def test_the_live_reload_socket_checks_the_origin(start: Start) -> None:
+    _, preview, _ = start()
+    port = port_of(preview)
+    with pytest.raises(websocket.WebSocketBadStatusException, match="403"):
+        websocket.create_connection(f"ws://127.0.0.1:{port}/livereload", timeout=WAIT, origin="http://evil.example")
+    with pytest.raises(websocket.WebSocketBadStatusException, match="403"):
+        websocket.create_connection(f"ws://127.0.0.1:{port}/livereload", timeout=WAIT, origin=f"http://127.0.0.1:{port + 1}")
+    same = websocket.create_connection(f"ws://127.0.0.1:{port}/livereload", timeout=WAIT, origin=f"http://127.0.0.1:{port}")
+    same.close()

@@ -84,26 +84,37 @@ def walk_inputs(config: Config) -> Iterator[tuple[Path, str]]:
             if location.path.is_file():
                 yield location.path, location.rel
             continue
-        yield from walk_folder(location.path, location.rel)
+        yield from walk_folder(location.path, location.rel, config.root)
 
 
-def walk_folder(folder: Path, rel: str = "") -> Iterator[tuple[Path, str]]:
+def walk_folder(folder: Path, rel: str = "", inside: Path | None = None, seen: frozenset[Path] = frozenset()) -> Iterator[tuple[Path, str]]:
     """Yield (path, rel) of the regular files below a folder, sorted, skipping hidden files and folders.
 
     `rel` is the folder's own relative path, prefixed to what is yielded ("" for paths relative to it).
+    With `inside` (the site's folder), a symbolic link that leads out of it is never followed or read;
+    a link back to a folder being walked is not followed either.
     """
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except (FileNotFoundError, NotADirectoryError):
         return
+    here = seen | {Path(folder).resolve()}
     for entry in entries:
         if entry.name.startswith("."):
             continue
         child = f"{rel}/{entry.name}" if rel else entry.name
+        if inside is not None and entry.is_symlink() and is_outside_link(Path(entry.path), inside):
+            continue
         if entry.is_dir(follow_symlinks=True):
-            yield from walk_folder(Path(entry.path), child)
+            if Path(entry.path).resolve() not in here:
+                yield from walk_folder(Path(entry.path), child, inside, here)
         elif entry.is_file(follow_symlinks=True):
             yield Path(entry.path), child
+
+
+def is_outside_link(path: Path, root: Path) -> bool:
+    """Tell whether a file or folder is a symbolic link that leads out of the site's folder `root`."""
+    return path.is_symlink() and not path.resolve().is_relative_to(root.resolve())
 
 
 def environment_inputs(config: Config) -> Mapping[str, object]:

@@ -59,6 +59,11 @@ class _MissingTarget(Exception):
     """Raised by url() and link() inside a template; turned into a located error."""
 
 
+# What an expression in a template can raise ({{ 1/0 }}, {{ url() }}, a macro that calls itself):
+# each becomes an error at the template's line.
+EXPRESSION_ERRORS = (ArithmeticError, TypeError, ValueError, AttributeError, LookupError, RecursionError, jinja2.TemplateError)
+
+
 @dataclass(frozen=True, slots=True)
 class Made:
     """One rendered job."""
@@ -284,7 +289,14 @@ class SiteContext:
             raise TemplateError(exc.message or "syntax error", page.source_rel, page.document.body_line + exc.lineno - 1) from exc
         try:
             return template.render({**self.globals(page), _READS: reads})
-        except (jinja2.UndefinedError, _MissingTarget) as exc:
+        except jinja2.TemplateNotFound as exc:
+            line = _template_line(exc, "<template>")
+            raise TemplateError(
+                f"template '{exc.name}' not found in {self.config.templates_dir}/ or the theme",
+                page.source_rel,
+                page.document.body_line + line - 1 if line else None,
+            ) from exc
+        except (jinja2.UndefinedError, _MissingTarget, *EXPRESSION_ERRORS) as exc:
             line = _template_line(exc, "<template>")
             raise TemplateError(_message(exc), page.source_rel, page.document.body_line + line - 1 if line else None) from exc
 
@@ -310,7 +322,7 @@ class SiteContext:
         except jinja2.TemplateNotFound as exc:
             where = page.source_rel if page else None
             raise TemplateError(f"template '{exc.name}' not found in {self.config.templates_dir}/ or the theme", where) from exc
-        except (jinja2.UndefinedError, _MissingTarget) as exc:
+        except (jinja2.UndefinedError, _MissingTarget, *EXPRESSION_ERRORS) as exc:
             name, line = _failing_template(exc, self.config)
             rendering = f" (rendering {page.source_rel})" if page else ""
             raise TemplateError(_message(exc) + rendering, name or template_name, line) from exc
@@ -469,6 +481,8 @@ class SiteContext:
 
     def url(self, page_id: str) -> str:
         """Return the URL of a page id (about, blog/attention, blog, tags, feed, home)."""
+        if not isinstance(page_id, str):
+            raise _MissingTarget(f"url({page_id!r}): a page id is a text such as 'about'")
         found = self.links.url_of(page_id)
         if found is None:
             raise _MissingTarget(f"url('{page_id}'): no page with that id")
@@ -476,6 +490,8 @@ class SiteContext:
 
     def link(self, target: str, folder: str) -> str:
         """Return the URL of a file relative to the page's folder (or content/ and static/)."""
+        if not isinstance(target, str):
+            raise _MissingTarget(f"link({target!r}): a link target is a text such as 'photo.png'")
         for base in (folder, ""):
             found = self.links.resolve(base, target.lstrip("/"))
             if found:
@@ -494,7 +510,11 @@ def localize_labels(body: str, locale: Locale) -> str:
 def _message(exc: Exception) -> str:
     if isinstance(exc, jinja2.UndefinedError):
         return f"undefined template variable: {exc.message}"
-    return str(exc)
+    if isinstance(exc, _MissingTarget):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "a template calls itself without end (RecursionError)"
+    return f"template expression failed: {exc} ({type(exc).__name__})"
 
 
 def _failing_template(exc: BaseException, config: Config) -> tuple[str | None, int | None]:

@@ -26,6 +26,7 @@ from sitegen.markup.kramdown import KramdownExtension, remove_extensions
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, restore_math
 from sitegen.markup.mathml import number_equations, render_math
 from sitegen.model import Heading
+from sitegen.settings.limits import MAX_NESTING
 from sitegen.site.urls import slugify
 
 MORE_MARKER = "<!--more-->"
@@ -133,6 +134,23 @@ def _from_json(stored: bytes) -> RenderedMarkdown:
     toc = tuple(Heading(int(level), str(anchor), str(text)) for level, anchor, text in data["toc"])
     failures = tuple(MathFailure(int(line), str(message)) for line, message in data["math_failures"])
     return RenderedMarkdown(str(data["html"]), toc, failures)
+
+
+# The block containers a line opens: block quotes and list items, each followed by optional spaces.
+_CONTAINERS = re.compile(r"(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$))*")
+_MARKER = re.compile(r">|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$)")
+
+
+def nesting_problem(text: str) -> tuple[int, str] | None:
+    """Find the first line nested deeper than MAX_NESTING (indentation and quote or list markers): (line, message)."""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" \t")
+        indent = len(line[: len(line) - len(stripped)].expandtabs(4))
+        prefix = _CONTAINERS.match(stripped)
+        depth = -(-indent // 4) + (len(_MARKER.findall(prefix.group(0))) if prefix else 0)
+        if depth > MAX_NESTING:
+            return number, f"lists or block quotes nested more than {MAX_NESTING} levels deep"
+    return None
 
 
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:

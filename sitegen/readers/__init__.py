@@ -55,11 +55,12 @@ class DocumentMemo:
 def read_document(source: Source, config: Config) -> Document:
     """Read a content file with the reader registered for its extension, and check its front matter."""
     from sitegen.jekyll.frontmatter import is_liquid
+    from sitegen.publish.xmltext import clean_document
     from sitegen.readers.fields import FIELDS, check_fields
 
     module = importlib.import_module(f"sitegen.readers.{READERS[source.suffix]}")
     reader: Reader = module.read
-    document = reader(source, config)
+    document = clean_document(reader(source, config))
     extra: tuple[str, ...] = config.extra_fields
     if is_liquid(document.meta, config):  # a Jekyll theme's own fields: its Liquid may read any as page.*
         extra += tuple(key for key in document.meta if key not in FIELDS)

@@ -65,7 +65,7 @@ FIELDS: Mapping[str, FieldType] = {
     "tags": WORDS,
     "categories": WORDS,  # fastpages and Jekyll: read as tags in notebooks
     "draft": FLAG,
-    "layout": TEXT,
+    "layout": SCALAR,  # `layout: 404` is a number to YAML
     "slug": TEXT,
     "key": SCALAR,  # a page key of Jekyll themes (TeXt); kept with the page, not used by sitegen
     # al-folio's distill posts list their sections; any list shows the table of contents.

@@ -11,6 +11,7 @@ from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import (
     RenderedMarkdown,
     markdown_cache_key,
+    nesting_problem,
     plain_text,
     render_markdown_cached,
     split_summary,
@@ -23,9 +24,14 @@ from sitegen.settings.config import Config
 def read(source: Source, config: Config) -> Document:
     """Read a Markdown file into a Document."""
     front = parse_front_matter(load_text(source), source.rel)
+    if found := nesting_problem(front.body):
+        raise ContentError(found[1], source.rel, front.body_line + found[0] - 1)
     meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
     text = render_liquid(front.body, meta, source, config, front.body_line, markdown=True)
-    rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))
+    try:
+        rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))
+    except RecursionError:
+        raise ContentError("the Markdown is nested too deeply to convert", source.rel, front.body_line) from None
     summary, body = split_summary(rendered.html)
     return Document(
         source=source,
@@ -65,10 +71,18 @@ def markdown_cache(config: Config) -> Cache:
 
 def load_text(source: Source) -> str:
     """Read a text file as UTF-8, naming the file when it is not."""
+    return decode_utf8(source.path.read_bytes(), source.rel).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def decode_utf8(data: bytes, rel: str) -> str:
+    """Decode UTF-8; bytes that are not are an error at their line and column."""
     try:
-        return source.path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text (byte {exc.start})", source.rel) from exc
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        raise ContentError(f"not UTF-8 text (byte 0x{data[exc.start]:02x})", rel, line, column) from None
 
 
 def math_warnings(rendered: RenderedMarkdown, rel: str, first_line: int) -> tuple[Problem, ...]:

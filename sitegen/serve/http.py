@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
 from tornado import escape, web
@@ -55,6 +55,11 @@ class Target:
 
     path: Path | None = None  # the file to send
     location: str = ""  # redirect here instead
+    too_long: bool = False  # the path is longer than any the site has: 414
+
+
+# Longer request paths are answered 414 before any file-system call (a name over 255 bytes is an OSError).
+MAX_REQUEST_PATH = 2048
 
 
 def resolve_request(raw_path: str, base_path: str, out: Path) -> Target:
@@ -65,6 +70,8 @@ def resolve_request(raw_path: str, base_path: str, out: Path) -> Target:
     symbolic links that resolve outside. `/` and the base path without its
     slash redirect to the base path.
     """
+    if len(raw_path) > MAX_REQUEST_PATH:
+        return Target(too_long=True)
     if not raw_path.startswith("/") or _ENCODED_SEPARATOR.search(raw_path):
         return Target()
     try:
@@ -81,9 +88,12 @@ def resolve_request(raw_path: str, base_path: str, out: Path) -> Target:
     if any(not name or name.startswith(".") for name in names):
         return Target()
     candidate = out.joinpath(*names)
-    if not is_folder and candidate.is_dir():
-        return Target(location=raw_path + "/")
-    return _inside(candidate / "index.html" if is_folder else candidate, out)
+    try:
+        if not is_folder and candidate.is_dir():
+            return Target(location=raw_path + "/")
+        return _inside(candidate / "index.html" if is_folder else candidate, out)
+    except (OSError, ValueError):  # a name too long for the file system, or a link loop: nothing to serve
+        return Target()
 
 
 def _inside(path: Path, out: Path) -> Target:
@@ -103,6 +113,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
     except ValueError:
         return False
+
+
+def is_same_origin(origin: str, host: str) -> bool:
+    """Tell whether an Origin header names the host (and port) the request was sent to."""
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and bool(host) and parts.netloc.lower() == host.lower()
 
 
 def is_page_request(raw_path: str) -> bool:
@@ -197,6 +213,10 @@ class ReloadSocket(LiveReloadHandler):  # type: ignore[misc]
     def prepare(self) -> None:
         check_host(self, self.loopback_only)
 
+    def check_origin(self, origin: str) -> bool:
+        """Accept the upgrade only from a page of this server (livereload's own handler accepts any origin)."""
+        return is_same_origin(origin, self.request.host)
+
     def open(self, *args: Any, **kwargs: Any) -> None:
         self.browsers.open.add(self)
 
@@ -238,7 +258,9 @@ class SiteHandler(web.RequestHandler):
         raw_path = self.request.path
         target = resolve_request(raw_path, showing.base_path, showing.output_path)
         self.set_header("Cache-Control", "no-cache")
-        if target.location:
+        if target.too_long:
+            self._send_page(414, b"<!doctype html><title>URI too long</title><h1>URI too long</h1>")
+        elif target.location:
             self.redirect(target.location)
         elif showing.failure and (is_page_request(raw_path) or _is_html(target.path)):
             self._send_page(500, render_error_page(showing.failure))

@@ -77,6 +77,7 @@ class Config:
     layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
     feed_aliases: tuple[str, ...] = ()  # more paths that serve the Atom feed (a Jekyll site's old "atom.xml")
     citation_style: str = "apa"  # a bundled CSL style (apa, ieee) or a .csl file in the site
+    outside_links: str = "error"  # a symbolic link out of the site: "error", or "skip" it with a warning
     content_dir: str = "content"
     data_dir: str = "data"  # data files: data.<name> in templates
     templates_dir: str = "templates"
@@ -164,8 +165,13 @@ def _load_toml(root: Path, name: str) -> dict[str, Any] | None:
         return None
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x})", name) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", name) from exc
+        where = re.search(r" \(at line (\d+), column (\d+)\)$", str(exc))
+        message = str(exc)[: where.start()] if where else str(exc)
+        line, column = (int(where.group(1)), int(where.group(2))) if where else (None, None)
+        raise ConfigError(f"invalid TOML: {message}", name, line, column) from None
 
 
 def parse_config(table: Mapping[str, Any], root: Path, **overrides: Any) -> Config:
@@ -230,11 +236,13 @@ def _check_values(values: Mapping[str, Any], name: str) -> list[Problem]:
     for key in ("posts_per_page", "feed_entries", "words_per_minute", "notebook_timeout"):
         if key in values and values[key] < 1:
             problems.append(Problem(f"setting '{key}' must be at least 1", name))
+    if values.get("outside_links", "error") not in ("error", "skip"):
+        problems.append(Problem(f"setting 'outside_links' must be 'error' or 'skip', got {values['outside_links']!r}", name))
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(Problem(f"unknown timezone {values['timezone']!r}", name, hint="e.g. 'Europe/Paris' or 'UTC'"))
+            problems.append(Problem(f"setting 'timezone': unknown time zone {values['timezone']!r}", name, hint="e.g. 'Europe/Paris' or 'UTC'"))
     return problems + _check_theme(values, name)
 
 
@@ -262,7 +270,8 @@ def _with_lines(problems: list[Problem], root: Path, name: str) -> list[Problem]
     located = []
     for problem in problems:
         key = problem.message.split("'")[1] if problem.message.count("'") >= 2 else ""
-        number = next((n for n, text in enumerate(lines, 1) if key and text.strip().startswith(f"{key} ")), None)
+        setting = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        number = next((n for n, text in enumerate(lines, 1) if key and setting.match(text)), None)
         located.append(Problem(problem.message, problem.path, number, hint=problem.hint) if number else problem)
     return located
 

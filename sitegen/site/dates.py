@@ -32,6 +32,13 @@ class DateFormatError(ValueError):
 
 def parse_date(value: Any, zone: ZoneInfo) -> datetime:
     """Turn a YAML date, datetime or string into an aware datetime (naive ones are in `zone`)."""
+    moment = _parse_date(value, zone)
+    if not 1 < moment.year < 9999:  # a day away from the ends, so converting to UTC cannot overflow
+        raise DateFormatError(f"must be a date between the years 2 and 9998, got {value!r}")
+    return moment
+
+
+def _parse_date(value: Any, zone: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):

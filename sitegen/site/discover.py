@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
-from sitegen.engine.inputs import walk_folder
+from sitegen.engine.inputs import is_outside_link, walk_folder
+from sitegen.errors import Problem
 from sitegen.model import Source
 from sitegen.settings.config import Config
 from sitegen.theme import PREFIX
@@ -20,11 +21,11 @@ def discover_sources(
     """Return every source file, sorted by path: pages, posts, assets and static files."""
     sources = [
         _content_source(path, config, readable, locale_codes)
-        for path in _walk(config.content_path)
+        for path in _walk(config.content_path, config.root)
     ]
     own = [
         Source(path, _site_rel(path, config), path.relative_to(config.static_path).as_posix(), "static")
-        for path in _walk(config.static_path)
+        for path in _walk(config.static_path, config.root)
     ]
     sources += own + list(_theme_static(config, {source.content_rel for source in own}))
     return tuple(sorted(sources, key=lambda source: source.rel))
@@ -40,10 +41,26 @@ def _theme_static(config: Config, overridden: Collection[str]) -> Iterator[Sourc
             yield Source(path, f"{PREFIX}static/{content_rel}", content_rel, "static")
 
 
-def _walk(folder: Path) -> Iterator[Path]:
-    """Yield the files below `folder` as the build's inputs are found: hidden ones skipped, sorted."""
-    for path, _rel in walk_folder(folder):
+def _walk(folder: Path, root: Path | None = None) -> Iterator[Path]:
+    """Yield the files below `folder` as the build's inputs are found: hidden ones and links out of `root` skipped, sorted."""
+    for path, _rel in walk_folder(folder, inside=root):
         yield path
+
+
+def outside_links(config: Config) -> list[Problem]:
+    """Report every link under content/ and static/ that leads out of the site; such files are never read."""
+    problems = []
+    for folder in (config.content_path, config.static_path):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+            if not hidden and is_outside_link(path, config.root):
+                kind = "folder" if path.is_dir() else "file"
+                severity = "warning" if config.outside_links == "skip" else "error"
+                message = f"the {kind} is a symbolic link out of the site; it is not read"
+                problems.append(Problem(message, _site_rel(path, config), severity=severity))
+    return problems
 
 
 def _content_source(

@@ -16,6 +16,7 @@ from sitegen.jekyll.permalink import dest_for_permalink
 from sitegen.markup.markdown import first_paragraph, plain_text
 from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
 from sitegen.settings.config import Config
+from sitegen.settings.limits import MAX_TAGS, output_path_problem
 from sitegen.settings.locales import (
     Locale,
     Locales,
@@ -24,6 +25,7 @@ from sitegen.settings.locales import (
     resolve,
     undeclared_codes,
 )
+from sitegen.site.collisions import duplicate_documents, source_collisions
 from sitegen.site.dates import DateFormatError, parse_date
 from sitegen.site.history import undated_post_date
 from sitegen.site.translations import choose_version, group_translations, translation_key
@@ -51,7 +53,7 @@ def build_site(
         code: _locale_site(documents, config, locales, locales.get(code), layouts, problems, due, notes)
         for code in locales.build
     }
-    problems += _collisions(sites.values(), assets)
+    problems += duplicate_documents(documents) + source_collisions(sites.values(), assets)
     if problems:
         raise SitegenError.collect(_one_per_place(problems))
     document_warnings = (w for document in documents for w in (*document.warnings, *undeclared_locale_codes(document, locales)))
@@ -147,6 +149,8 @@ def resolve_page(
         raise ContentError("a post needs a date: name it YYYY-MM-DD-slug.md or add 'date:'", source.rel, 1)
     page_id = _page_id(source, fields)
     dest = locale_prefix(place, locales.default) + _place(source, page_id, fields, date, config)
+    if problem := output_path_problem(dest):
+        raise ContentError(problem, source.rel, document.meta_lines.get("slug"))
     return Page(
         id=page_id,
         kind=kind,
@@ -160,7 +164,7 @@ def resolve_page(
         updated=_field_date(fields, "updated", document, config),
         description=_description(fields, document, config),
         summary=_summary(fields, document),
-        tags=_tag_refs(fields.get("tags"), config, locales, locale),
+        tags=_tag_refs(_tags_field(fields, document), config, locales, locale),
         draft=fields.get("draft") is True,
         reading_minutes=reading_minutes(document.text, config.words_per_minute),
         fields=fields,
@@ -225,6 +229,23 @@ def _dest_for(page_id: str) -> str:
     return pretty_dest(page_id)
 
 
+def _tags_field(fields: Mapping[str, Any], document: Document) -> tuple[str, ...]:
+    """Check the 'tags' field: a list of names or a space-separated string, at most MAX_TAGS of them."""
+    value = fields.get("tags")
+    rel, line = document.source.rel, document.meta_lines.get("tags")
+    if value is not None and not isinstance(value, str | list | tuple):
+        raise ContentError(f"'tags' must be a list of names or a text, got {value!r}", rel, line)
+    if isinstance(value, list | tuple) and any(isinstance(item, dict | list | tuple | set) for item in value):
+        raise ContentError("'tags' must be a list of names, not of lists or mappings", rel, line)
+    names = split_tags(value)
+    if len(names) > MAX_TAGS:
+        raise ContentError(f"a post may have at most {MAX_TAGS} tags, this one has {len(names)}", rel, line)
+    for name in names:
+        if problem := output_path_problem(f"blog/tags/{slugify(name)}/index.html"):
+            raise ContentError(f"tag '{name[:20]}…': {problem}", rel, line)
+    return names
+
+
 def _layout(
     fields: Mapping[str, Any],
     document: Document,
@@ -234,6 +255,14 @@ def _layout(
     notes: list[Problem] | None,
 ) -> str:
     layout = fields.get("layout") or _default_layout(document.source, page_id, layouts)
+    if isinstance(layout, int) and not isinstance(layout, bool):
+        layout = str(layout)  # `layout: 404` is a number to YAML
+    if not isinstance(layout, str):
+        raise TemplateError(
+            f"'layout' must be the name of a template, got {layout!r}",
+            document.source.rel,
+            document.meta_lines.get("layout"),
+        )
     jekyll = is_liquid(document.meta, config)
     if fields.get("layout") and (jekyll or (layout not in layouts.names and map_layout(str(layout), config) is not None)):
         return _jekyll_layout(str(layout), document, page_id, layouts, config, notes)
@@ -294,7 +323,12 @@ def _field_date(fields: Mapping[str, Any], name: str, document: Document, config
 
 def _file_date(source: Source, config: Config) -> datetime | None:
     split = split_post_name(source.stem)
-    return parse_date(split[0], config.zone) if split else None
+    if not split:
+        return None
+    try:
+        return parse_date(split[0], config.zone)
+    except DateFormatError:
+        raise ContentError(f"the date {split[0]} in the file name is not a real day", source.rel) from None
 
 
 def _description(fields: Mapping[str, Any], document: Document, config: Config) -> str:
@@ -325,8 +359,7 @@ def _summary(fields: Mapping[str, Any], document: Document) -> str:
     return first_paragraph(document.body) if not document.is_template else ""
 
 
-def _tag_refs(value: Any, config: Config, locales: Locales, locale: Locale) -> tuple[TagRef, ...]:
-    names = split_tags(value)
+def _tag_refs(names: tuple[str, ...], config: Config, locales: Locales, locale: Locale) -> tuple[TagRef, ...]:
     prefix = locale_prefix(locale.code, locales.default)
     return tuple(
         TagRef(name, slugify(name), url_for_dest(f"{prefix}blog/tags/{slugify(name)}/index.html", config.base_path))
@@ -400,19 +433,3 @@ def _one_per_place(problems: Sequence[Problem]) -> list[Problem]:
     for problem in problems:
         seen.setdefault((problem.path, problem.line), problem)
     return list(seen.values())
-
-
-def _collisions(sites: Iterable[LocaleSite], assets: Sequence[Source]) -> list[Problem]:
-    """Report every output path that two sources would write."""
-    owners: dict[str, list[str]] = {}
-    for site in sites:
-        for page in (*site.pages, *site.posts):
-            if page.translated:
-                owners.setdefault(page.dest, []).append(page.source_rel)
-    for asset in assets:
-        owners.setdefault(asset.content_rel, []).append(asset.rel)
-    return [
-        Problem(f"'{dest}' would be written by {' and '.join(sorted(set(rels)))}", min(rels))
-        for dest, rels in sorted(owners.items())
-        if len(set(rels)) > 1
-    ]

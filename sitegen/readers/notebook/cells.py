@@ -26,9 +26,9 @@ from typing import Any
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from sitegen.errors import Problem, warning
+from sitegen.errors import ContentError, Problem, warning
 from sitegen.markup.fences import closes, fence_marker
-from sitegen.markup.markdown import render_markdown
+from sitegen.markup.markdown import nesting_problem, render_markdown
 from sitegen.model import Attachment, Heading
 from sitegen.readers.notebook.load import LoadedNotebook
 from sitegen.readers.notebook.outputs import OutputContext, render_outputs
@@ -176,7 +176,7 @@ def render_cells(notebook: LoadedNotebook, skip: int | None, ctx: OutputContext)
     """Render every shown cell into one body; `skip` is the front matter cell."""
     body = _Body(notebook, ctx, notebook_language(notebook.node.metadata))
     for index, cell in enumerate(notebook.node.cells):
-        piece = None if index == skip else _cell_piece(cell, index, body)
+        piece = None if index == skip else _checked_piece(cell, index, body)
         if piece is not None:
             body.add(index, piece)
     rendered = render_markdown("\n\n".join(body.parts), ctx.style)
@@ -189,6 +189,15 @@ def render_cells(notebook: LoadedNotebook, skip: int | None, ctx: OutputContext)
         attachments=tuple(body.attachments),
         warnings=tuple(body.problems),
     )
+
+
+def _checked_piece(cell: Any, index: int, body: _Body) -> str | None:
+    """Render one cell; what its content makes the converters raise is an error naming the cell."""
+    try:
+        return _cell_piece(cell, index, body)
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{exc} ({type(exc).__name__})"
+        raise ContentError(f"cell {index + 1}: cannot render: {reason}", body.ctx.rel, body.notebook.cell_line(index)) from exc
 
 
 def _cell_piece(cell: Any, index: int, body: _Body) -> str | None:
@@ -224,6 +233,8 @@ def _markdown_piece(cell: Any, index: int, source: str, body: _Body) -> str | No
         warning(f"cell {index + 1}: 'attachment:{name}' is not attached to the cell", body.ctx.rel, line)
         for name in missing
     )
+    if nested := nesting_problem(text):
+        raise ContentError(f"cell {index + 1}: {nested[1]}", body.ctx.rel, line)
     if body.ctx.markdown_filter is not None and text.strip():
         text = body.ctx.markdown_filter(text)
     return close_open_fence(text) if text.strip() else None

@@ -42,6 +42,12 @@ def execute_notebook(
         ) from exc
     node = notebook.node
     kernel = _kernel_name(node.metadata)
+    try:  # look first: starting a kernel that is not there logs a traceback before it raises
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        KernelSpecManager().get_kernel_spec(kernel)
+    except NoSuchKernel as exc:
+        raise ContentError(f"cannot execute: no Jupyter kernel named '{kernel}' is installed", rel, line, hint=_INSTALL_HINT) from exc
     client = NotebookClient(
         node, timeout=timeout, kernel_name=kernel, allow_errors=allow_errors,
         resources={"metadata": {"path": str(folder)}},

@@ -69,12 +69,16 @@ def svg_size(svg: str) -> tuple[int, int] | None:
     return None
 
 
+# Sizes at or above this (1e999 is infinity) are ignored rather than written into the page.
+MAX_PIXELS = 1e6
+
+
 def _pixels(value: str | None) -> float | None:
     match = _LENGTH.match(value) if value else None
     if not match:
         return None
     number = float(match.group(1)) * _PIXELS_PER_UNIT[match.group(2) or "px"]
-    return number if number > 0 else None
+    return number if 0 < number < MAX_PIXELS else None
 
 
 def _view_box(value: str | None) -> tuple[float, float] | None:
@@ -85,4 +89,4 @@ def _view_box(value: str | None) -> tuple[float, float] | None:
         width, height = float(parts[2]), float(parts[3])
     except (IndexError, ValueError):
         return None
-    return (width, height) if width > 0 and height > 0 else None
+    return (width, height) if 0 < width < MAX_PIXELS and 0 < height < MAX_PIXELS else None

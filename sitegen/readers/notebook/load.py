@@ -56,9 +56,30 @@ def load_notebook(text: str, rel: str) -> LoadedNotebook:
     data = parse_notebook_json(text, rel)
     node = _as_version_4(text, data, rel)
     locations = _checked(locate_cells(text, len(node.cells)), node.cells, text)
+    _check_shape(node, rel, locations, text)
     problems = [*_repair_widget_state(node, rel), *_repair_cell_ids(node)]
     problems += _validate(node, rel, locations)
     return LoadedNotebook(node, locations, tuple(problems))
+
+
+# A JSON escape of half a UTF-16 pair (\ud800 alone) is valid JSON but no text: it cannot be written as UTF-8.
+# The lookbehind keeps an escaped backslash followed by "ud800" as it is.
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)((?:\\\\)*)(?:\\u(d[89ab][0-9a-f]{2})(?!\\ud[c-f][0-9a-f]{2})|(?<!\\ud[89ab][0-9a-f]{2})\\u(d[c-f][0-9a-f]{2}))",
+    re.IGNORECASE,
+)
+
+
+def replace_lone_surrogates(text: str, rel: str) -> tuple[str, list[Problem]]:
+    """Replace escapes of lone UTF-16 surrogates with U+FFFD (same length, so lines and columns stay)."""
+    found: list[Problem] = []
+
+    def replace(match: re.Match[str]) -> str:
+        line = text.count("\n", 0, match.start()) + 1
+        found.append(warning(f"a lone surrogate \\u{match.group(2) or match.group(3)} replaced with U+FFFD", rel, line))
+        return match.group(1) + "\\ufffd"
+
+    return _LONE_SURROGATE.sub(replace, text), found
 
 
 def parse_notebook_json(text: str, rel: str) -> dict[str, Any]:
@@ -67,6 +88,8 @@ def parse_notebook_json(text: str, rel: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ContentError(f"invalid notebook JSON: {exc.msg}", rel, exc.lineno, exc.colno) from exc
+    except RecursionError:
+        raise ContentError("invalid notebook JSON: nested too deeply", rel, 1) from None
     if not isinstance(data, dict) or "nbformat" not in data:
         raise ContentError("not a Jupyter notebook: the JSON has no 'nbformat' version", rel, 1)
     return data
@@ -75,7 +98,11 @@ def parse_notebook_json(text: str, rel: str) -> dict[str, Any]:
 def _as_version_4(text: str, data: dict[str, Any], rel: str) -> Any:
     major = data.get("nbformat")
     if not isinstance(major, int) or major > 4 or major < 1:
-        raise ContentError(f"unsupported notebook format version {major!r}; sitegen reads nbformat 1 to 4", rel)
+        raise ContentError(
+            f"unsupported notebook format version {major!r}; sitegen reads nbformat 1 to 4", rel, key_line(text, "nbformat")
+        )
+    if major == 4:
+        _check_raw_cells(data, rel, text)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -83,6 +110,39 @@ def _as_version_4(text: str, data: dict[str, Any], rel: str) -> Any:
             return nbformat.convert(node, 4) if major < 4 else node  # type: ignore[no-untyped-call]
     except (nbformat.ValidationError, nbformat_reader.NotJSONError, AttributeError, KeyError, TypeError) as exc:
         raise ContentError(f"invalid notebook: cannot read nbformat {major} structure ({exc})", rel) from exc
+
+
+def key_line(text: str, key: str) -> int | None:
+    """Return the line of the first `"key":` in notebook JSON, if any."""
+    found = re.search(rf'"{re.escape(key)}"\s*:', text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _check_raw_cells(data: dict[str, Any], rel: str, text: str) -> None:
+    """Refuse cells nbformat's reader would trip over: a cell or its metadata that is not a mapping."""
+    if not isinstance(data.get("metadata", {}), dict):
+        raise ContentError("invalid notebook: 'metadata' must be a mapping", rel, key_line(text, "metadata"))
+    cells = data.get("cells", [])
+    if not isinstance(cells, list):
+        raise ContentError("invalid notebook: 'cells' must be a list", rel, key_line(text, "cells"))
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            raise ContentError(f"invalid notebook: cell {index + 1}: a cell must be a mapping, got {type(cell).__name__}", rel)
+        for key, kind in (("metadata", dict), ("outputs", list), ("attachments", dict)):
+            if key in cell and not isinstance(cell[key], kind):
+                raise ContentError(f"invalid notebook: cell {index + 1}: '{key}' must be a {'mapping' if kind is dict else 'list'}", rel)
+
+
+def _check_shape(node: Any, rel: str, locations: tuple[CellLocation | None, ...], text: str) -> None:
+    """Refuse what nbformat's own validator cannot even describe: a bad minor version, a cell type that is not text."""
+    minor = node.get("nbformat_minor", 0)
+    if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+        raise ContentError(f"invalid notebook: 'nbformat_minor' must be a whole number from 0, got {minor!r}", rel, key_line(text, "nbformat_minor"))
+    for index, cell in enumerate(node.cells):
+        cell_type = cell.get("cell_type") if isinstance(cell, dict) else None
+        if not isinstance(cell_type, str):
+            line = location.line if index < len(locations) and (location := locations[index]) else None
+            raise ContentError(f"invalid notebook: cell {index + 1}: unknown cell type {cell_type!r}", rel, line)
 
 
 def _repair_widget_state(node: Any, rel: str) -> list[Problem]:

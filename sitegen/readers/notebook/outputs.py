@@ -292,9 +292,9 @@ def _displayed_size(size: tuple[int, int] | None, metadata: Mapping[str, Any]) -
 def _positive(value: Any) -> int | None:
     try:
         number = round(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # "inf" is a float that no size can be
         return None
-    return number if number > 0 else None
+    return number if 0 < number < 1_000_000 else None
 
 
 def _markup(mime: str, text: str, place: _Place, ctx: OutputContext, collected: _Collected) -> None:

@@ -22,10 +22,11 @@ from typing import Any
 from urllib.parse import quote
 
 from sitegen.engine.cache import Cache, cache_key
-from sitegen.errors import ContentError, Problem, warning
+from sitegen.errors import Problem, warning
 from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
 from sitegen.markup.markdown import plain_text, split_summary
 from sitegen.model import Attachment, Document, Heading, Source
+from sitegen.readers.markdown import decode_utf8
 from sitegen.readers.notebook.cells import render_cells
 from sitegen.readers.notebook.execute import execute_notebook
 from sitegen.readers.notebook.front import (
@@ -33,7 +34,7 @@ from sitegen.readers.notebook.front import (
     find_front_matter,
     parse_notebook_front_matter,
 )
-from sitegen.readers.notebook.load import LoadedNotebook, load_notebook
+from sitegen.readers.notebook.load import LoadedNotebook, load_notebook, replace_lone_surrogates
 from sitegen.readers.notebook.outputs import OutputContext
 from sitegen.settings.config import Config
 from sitegen.site.links import ATTACHMENT
@@ -83,10 +84,7 @@ def _liquid(meta: Mapping[str, Any], source: Source, config: Config) -> Callable
 
 
 def _decode(raw: bytes, rel: str) -> str:
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise ContentError(f"not UTF-8 text (byte {exc.start})", rel) from exc
+    return decode_utf8(raw, rel).removeprefix("\ufeff")
 
 
 def conversion_key(raw: bytes, source: Source, config: Config) -> str:
@@ -120,6 +118,7 @@ def converter_fingerprint() -> str:
 def convert_notebook(text: str, source: Source, config: Config) -> ConvertedNotebook:
     """Load, front-matter, maybe execute, and render a notebook."""
     rel = source.rel
+    text, replaced = replace_lone_surrogates(text, rel)
     notebook = load_notebook(text, rel)
     found = find_front_matter(notebook.node, notebook.locations, text, rel)
     front = parse_notebook_front_matter(found, rel, text.splitlines())
@@ -129,7 +128,7 @@ def convert_notebook(text: str, source: Source, config: Config) -> ConvertedNote
         rel, slugify(source.stem), config.pygments_style, config.notebook_show_stderr, _liquid(front.data, source, config)
     )
     cells = render_cells(notebook, found.cell, context)
-    problems = [*notebook.warnings, *cells.warnings]
+    problems = [*replaced, *notebook.warnings, *cells.warnings]
     if not _has_title(front.data) and not any(heading.level <= 2 for heading in cells.toc):
         problems.append(warning("the notebook has no title and no heading; its file name is used as the title", rel))
     log.debug("%s: converted (%d attachments)", rel, len(cells.attachments))
