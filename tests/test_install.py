@@ -85,7 +85,8 @@ def test_init_build_and_check_outside_the_repository(wheel_venv: Path, tmp_path:
     } <= built, sorted(built)
     # Every page type, and nothing of the example site's content.
     assert sorted(rel for rel in built if rel.endswith(".html")) == [
-        "404.html", "about/index.html", "blog/a-notebook-post/index.html", "blog/index.html", "blog/tags/index.html",
+        "404.html", "about/index.html", "blog/a-notebook-post/index.html", "blog/archive/index.html", "blog/index.html",
+        "blog/tags/index.html",
         "blog/tags/notebooks/index.html", "blog/tags/notes/index.html", "blog/welcome/index.html",
         "deep-learning/index.html", "index.html",
     ]

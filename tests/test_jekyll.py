@@ -105,7 +105,7 @@ def test_highlight_with_line_numbers_raw_and_kramdown_lines_left_alone(make_site
     )
     build_root(root)
     html = prose(root / "_site/blog/one/index.html")
-    assert '<span class="normal">1</span>' in html and '<span class="normal">2</span>' in html
+    assert '<span class="linenos" data-linenos="1 "></span>' in html and 'data-linenos="2 "' in html
     assert '<span class="k">def</span>' in html
     assert "<p>{{ kept }} {% if %}</p>" in html
     assert '<p class="note">A remark.</p>' in html  # Liquid leaves kramdown's attribute lists to Markdown

@@ -273,7 +273,16 @@ class SiteContext:
             "related": self.related(page)[0],
             "series": self.related(page)[1],
         }
-        made = self.render(f"{page.layout}.html", page.dest, extra, page, reads)
+        template = f"{page.layout}.html"
+        if page.layout == "archive":
+            # A page on the archive layout: its own text when it has one (a Jekyll archive.md loops over
+            # site.posts itself), else the posts by year, as on the blog's archive.
+            if body.strip():
+                template = "page.html"
+            else:
+                extra["years"] = archive_years(self.site.posts)
+                reads.names.add("posts")
+        made = self.render(template, page.dest, extra, page, reads)
         return Made(made.output, problems, made.reads)
 
     def _source_links(self, page: Page) -> list[tuple[str, str]]:
