@@ -13,25 +13,23 @@ from sitegen.readers.frontmatter import split_front_matter
 
 def page_old_url(rel: str, meta: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
     """A Jekyll page's URL: its permalink, else its path (.html, or / for index; pretty style drops .html)."""
-    permalink = meta.get("permalink")
-    if isinstance(permalink, str) and permalink.strip():
-        return "/" + permalink.strip().lstrip("/")
-    stem = rel.rsplit(".", 1)[0]
-    if stem == "index" or stem.endswith("/index"):
-        return "/" + stem.removesuffix("index")
     pretty = str(settings.get("permalink", "")).strip() == "pretty"
-    return f"/{stem}/" if pretty else f"/{stem}.html"
+    return _page_url(rel, meta, pretty=pretty)
 
 
 def page_new_url(rel: str, meta: Mapping[str, Any]) -> str:
     """A page's sitegen URL: its permalink, else its pretty URL (/about/)."""
+    return _page_url(rel, meta, pretty=True)
+
+
+def _page_url(rel: str, meta: Mapping[str, Any], *, pretty: bool) -> str:
     permalink = meta.get("permalink")
     if isinstance(permalink, str) and permalink.strip():
         return "/" + permalink.strip().lstrip("/")
     stem = rel.rsplit(".", 1)[0]
     if stem == "index" or stem.endswith("/index"):
         return "/" + stem.removesuffix("index")
-    return f"/{stem}/"
+    return f"/{stem}/" if pretty else f"/{stem}.html"
 
 
 def with_baseurl(url: str, settings: Mapping[str, Any]) -> str:
