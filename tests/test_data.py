@@ -33,7 +33,7 @@ def test_yaml_json_and_toml_load_as_data_names(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("a.yaml", "- title: ok\n- title: [unclosed\n", "data/a.yaml:3:1: error: invalid YAML: did not find expected ',' or ']'"),
+        ("a.yaml", "- title: ok\n- title: [unclosed\n", "data/a.yaml:2:10: error: invalid YAML: a flow sequence is not closed: did not find expected ',' or ']' (noticed at line 3)"),
         ("b.json", '{\n  "a": 1,\n}\n', "data/b.json:3:1: error: invalid JSON: Expecting property name enclosed in double quotes"),
         ("c.toml", 'a = 1\nb = \n', "data/c.toml:2:5: error: invalid TOML: Invalid value"),
     ],

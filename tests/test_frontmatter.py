@@ -50,8 +50,8 @@ def test_yaml_error_is_located_in_the_file() -> None:
         parse_front_matter(text, "content/blog/x.md")
     error = caught.value
     assert error.path == "content/blog/x.md"
-    assert error.line == 4
-    assert error.format().startswith("content/blog/x.md:4:")
+    assert error.line == 3  # where the unclosed bracket opens, not where the parser gave up
+    assert error.format().startswith("content/blog/x.md:3:")
     assert "invalid YAML" in error.format()
 
 

@@ -408,7 +408,7 @@ def test_edited_settings_apply_to_the_next_build(start: Start) -> None:
     save(root, "pyproject.toml", DEFAULT_SETTINGS.replace('title = "Test Site"', 'title = ["Broken"'))
     assert client.next_message()["command"] == "reload"
     status, _, body = fetch(preview, "/")
-    assert status == 500 and "pyproject.toml: error: invalid TOML" in page_text(body)
+    assert status == 500 and "pyproject.toml:3:1: error: invalid TOML: Unclosed array" in page_text(body)
     save(root, "pyproject.toml", DEFAULT_SETTINGS.replace('title = "Test Site"', 'title = "Renamed Site"'))
     assert client.next_message()["command"] == "reload"
     assert "Renamed Site" in page_text(fetch(preview, "/")[2])
