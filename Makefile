@@ -64,7 +64,7 @@ test: install-test
 
 # Kill -9 over a hundred builds (full, incremental and preview rebuilds) at random moments.
 soak: install-test
-	SITEGEN_KILL_MOMENTS=34 $(BIN)/python -m pytest -q tests/test_kill.py
+	SITEGEN_KILL_MOMENTS=34 $(BIN)/python -m pytest -q tests/engine/test_kill.py
 
 lint: install-test
 	$(BIN)/ruff check sitegen tests

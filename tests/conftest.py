@@ -19,7 +19,10 @@ settings.load_profile("sitegen")
 from sitegen.build import BuildReport, build
 from sitegen.settings.config import Config, load_config
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+FIXTURE_SITES = TESTS / "sites"
+FIXTURES = TESTS / "fixtures"
 CORPUS = REPO.parent / "shared" / "corpus"
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -15,9 +15,10 @@ from sitegen.jekyll.importer import ImportReport, import_jekyll
 from sitegen.jekyll.locales import convert_locales
 from sitegen.jekyll.permalink import dest_for_permalink
 from sitegen.publish.check import check_site
+from tests import conftest
 from tests.conftest import CORPUS, build_root, parse_page, site_config
 
-FIXTURE = Path(__file__).parent / "sites" / "jekyll-blog"
+FIXTURE = conftest.FIXTURE_SITES / "jekyll-blog"
 TEXT_THEME = CORPUS / "kitian616+jekyll-TeXt-theme"
 
 # The URLs the fixture site had under Jekyll (default permalink style `date`, pages as .html).

@@ -124,7 +124,7 @@ NOTEBOOK_MATH = {"csharp.ipynb": 2, "Notebook with html and latex cells.ipynb": 
 
 
 def test_corpus_notebooks_show_no_kramdown_syntax_and_all_their_math(tmp_path: Path) -> None:
-    from tests.test_notebook_corpus import GOOD, read_in_place
+    from tests.readers.test_notebook_corpus import GOOD, read_in_place
 
     found = {}
     for path in GOOD:

@@ -10,7 +10,7 @@ import pytest
 from sitegen.errors import SitegenError
 from sitegen.publish.sitemap import render_cname, sitemap_locations
 from tests.conftest import MakeSite, build_root
-from tests.test_base_path import BASE_URL, SETTINGS, build_publishing
+from tests.publish.test_base_path import BASE_URL, SETTINGS, build_publishing
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 

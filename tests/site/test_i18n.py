@@ -10,8 +10,8 @@ import pytest
 
 from sitegen.errors import SitegenError
 from tests.conftest import REPO, MakeSite, build_root, parse_page
+from tests.readers.test_frontmatter import ABOUT
 from tests.test_build import broken_links
-from tests.test_frontmatter import ABOUT
 
 LOCALES = re.sub(r"(?m)^build: .*$", "build: [en, zh-Hans, fr, zh-TW]", (REPO / "locales.yaml").read_text(encoding="utf-8"))
 

@@ -12,7 +12,7 @@ from sitegen.errors import SitegenError
 from sitegen.markup.markdown import render_markdown
 from sitegen.portfolio.cite import load_style
 from tests.conftest import MakeSite, build_root
-from tests.test_bibtex import BIB
+from tests.portfolio.test_bibtex import BIB
 
 
 def citations(markdown: str) -> list[tuple[str, str, str]]:

@@ -13,9 +13,10 @@ import pytest
 from sitegen.model import Source
 from sitegen.readers.notebook import reader as notebook
 from sitegen.settings.config import parse_config
+from tests import conftest
 from tests.conftest import DEFAULT_SETTINGS, MakeSite, build_root, parse_page
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebook"
+FIXTURES = conftest.FIXTURES / "notebook"
 POSTS = {
     "outputs_rich.ipynb": "2024-05-01-outputs.ipynb",
     "hide_flags.ipynb": "2024-05-02-flags.ipynb",
@@ -81,7 +82,7 @@ def test_braces_in_a_notebook_are_text_in_the_page(site: Path) -> None:
 
 # The example site's notebook posts
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = conftest.REPO
 EXAMPLES = sorted((REPO / "content/blog").glob("*.ipynb"))
 
 

@@ -26,8 +26,9 @@ from sitegen.readers.notebook.cells import notebook_language
 from sitegen.readers.notebook.images import image_size, svg_size
 from sitegen.readers.notebook.outputs import clean_table_html
 from sitegen.settings.config import Config, parse_config
+from tests import conftest
 
-FIXTURES = Path(__file__).parent / "fixtures" / "notebook"
+FIXTURES = conftest.FIXTURES / "notebook"
 VOID = {"img", "br", "hr", "input", "meta", "link", "source", "wbr"}
 
 

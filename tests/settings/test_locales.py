@@ -19,9 +19,10 @@ from sitegen.settings.locales import (
     parse_locales,
     resolve,
 )
-from tests.test_frontmatter import ABOUT
+from tests import conftest
+from tests.readers.test_frontmatter import ABOUT
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = conftest.REPO
 EXAMPLE = load_locales(REPO)
 STRINGS = {key: key for key in REQUIRED_STRINGS}
 

@@ -17,7 +17,7 @@ from sitegen.settings.config import load_config
 from sitegen.settings.locales import load_locales
 from sitegen.starter import SiteAnswers, available_locales, init_site
 from tests.conftest import build_root, parse_page
-from tests.test_deploy import run_actionlint
+from tests.publish.test_deploy import run_actionlint
 
 TODAY = date(2026, 10, 30)  # before the tests' pinned clock (2026-11-01), so the posts are published
 ANSWERS = SiteAnswers("Ada's notes", 'Ada "the first" Lovelace', "https://ada.github.io/", ("en",))

@@ -10,8 +10,8 @@ import pytest
 
 from sitegen.errors import SitegenError
 from tests.conftest import MakeSite, build_root, parse_page, tree_bytes
-from tests.test_bibtex import BIB
-from tests.test_citations import POST
+from tests.portfolio.test_bibtex import BIB
+from tests.portfolio.test_citations import POST
 
 PROJECTS = """\
 - title: Kernels
