@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SITEGEN := $(BIN)/sitegen
 
-.PHONY: install install-test build serve test soak check doctor lint typecheck bench fuzz deploy clean
+.PHONY: install install-test build serve test soak golden check doctor lint typecheck bench fuzz deploy clean
 
 # Two installs: `make build` needs sitegen and its runtime dependencies only; `make test` adds the
 # test tools, the npm tools and the browser. Each stamp holds a hash of pyproject.toml's [project] and
@@ -65,6 +65,10 @@ test: install-test
 # Kill -9 over a hundred builds (full, incremental and preview rebuilds) at random moments.
 soak: install-test
 	SITEGEN_KILL_MOMENTS=34 $(BIN)/python -m pytest -q tests/engine/test_kill.py
+
+# Rebuild the expected trees of the golden sites under tests/sites/; review the diff before committing.
+golden: install-test
+	SITEGEN_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
 lint: install-test
 	$(BIN)/ruff check sitegen tests

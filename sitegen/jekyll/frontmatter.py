@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from sitegen.jekyll.detect import uses_liquid
 from sitegen.jekyll.permalink import categories_of, expand_permalink
 from sitegen.settings.config import Config
 from sitegen.site.urls import split_post_name
@@ -23,9 +24,16 @@ DEFAULT_LAYOUT_MAP: Mapping[str, str] = {
 
 
 def is_liquid(meta: Mapping[str, Any], config: Config) -> bool:
-    """Tell whether a content file's body is Liquid: the site's setting, or the file's `liquid:`."""
+    """Tell whether a content file's body is Liquid: the file's `liquid:`, else the site's setting."""
     flag = meta.get("liquid")
-    return flag if isinstance(flag, bool) else config.liquid
+    return flag if isinstance(flag, bool) else config.liquid is True
+
+
+def mark_liquid(data: Mapping[str, Any], body: str, config: Config, *, markdown: bool) -> Mapping[str, Any]:
+    """Decide once, when reading, whether a file is Liquid: with `liquid = "auto"`, by what its body uses."""
+    if config.liquid != "auto" or isinstance(data.get("liquid"), bool) or not uses_liquid(body, markdown=markdown):
+        return data
+    return {**data, "liquid": True}
 
 
 def map_jekyll_fields(data: Mapping[str, Any], *, jekyll: bool = False) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
+from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields, mark_liquid
 from sitegen.markup.markdown import plain_text
 from sitegen.model import Document, Source
 from sitegen.readers.frontmatter import duplicate_warnings, parse_front_matter
@@ -13,7 +13,8 @@ from sitegen.settings.config import Config
 def read(source: Source, config: Config) -> Document:
     """Read an HTML page; its body is rendered as a template once the site is known (Liquid ones now)."""
     front = parse_front_matter(load_text(source), source.rel)
-    meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
+    data = mark_liquid(front.data, front.body, config, markdown=False)
+    meta = map_jekyll_fields(data, jekyll=is_liquid(data, config))
     liquid = is_liquid(meta, config)
     body = render_liquid(front.body, meta, source, config, front.body_line, markdown=False)
     return Document(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sitegen.engine.cache import Cache
 from sitegen.errors import ContentError, Problem, warning
-from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
+from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields, mark_liquid
 from sitegen.markup.markdown import (
     RenderedMarkdown,
     markdown_cache_key,
@@ -26,7 +26,8 @@ def read(source: Source, config: Config) -> Document:
     front = parse_front_matter(load_text(source), source.rel)
     if found := nesting_problem(front.body):
         raise ContentError(found[1], source.rel, front.body_line + found[0] - 1)
-    meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
+    data = mark_liquid(front.data, front.body, config, markdown=True)
+    meta = map_jekyll_fields(data, jekyll=is_liquid(data, config))
     text = render_liquid(front.body, meta, source, config, front.body_line, markdown=True)
     try:
         rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))

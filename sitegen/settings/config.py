@@ -72,7 +72,9 @@ class Config:
     font_mono: str = ""
     social: tuple[tuple[str, str], ...] = ()  # (label, URL) in the order of the settings table
     extra_fields: tuple[str, ...] = ()  # front-matter fields of the site's own, besides the known ones
-    liquid: bool = False  # render Liquid in Markdown and HTML content before Markdown (Jekyll sites)
+    # Liquid in Markdown and HTML content, rendered before Markdown (Jekyll sites): true, false, or "auto"
+    # (a file is Liquid when it uses Liquid outside code; see jekyll/detect.py)
+    liquid: bool | str = "auto"
     permalink: str = ""  # posts' URL pattern, Jekyll style ("pretty", "/:year/:month/:title/"); "" = /blog/<slug>/
     layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
     feed_aliases: tuple[str, ...] = ()  # more paths that serve the Atom feed (a Jekyll site's old "atom.xml")
@@ -238,6 +240,8 @@ def _check_values(values: Mapping[str, Any], name: str) -> list[Problem]:
             problems.append(Problem(f"setting '{key}' must be at least 1", name))
     if values.get("outside_links", "error") not in ("error", "skip"):
         problems.append(Problem(f"setting 'outside_links' must be 'error' or 'skip', got {values['outside_links']!r}", name))
+    if values.get("liquid", "auto") not in (True, False, "auto"):
+        problems.append(Problem(f"setting 'liquid' must be true, false or \"auto\", got {values['liquid']!r}", name))
     if "timezone" in values:
         try:
             ZoneInfo(values["timezone"])

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from sitegen.engine.cache import Cache, cache_key
 from sitegen.errors import Problem, warning
-from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields
+from sitegen.jekyll.frontmatter import is_liquid, map_jekyll_fields, mark_liquid
 from sitegen.markup.markdown import plain_text, split_summary
 from sitegen.model import Attachment, Document, Heading, Source
 from sitegen.readers.markdown import decode_utf8
@@ -124,9 +124,9 @@ def convert_notebook(text: str, source: Source, config: Config) -> ConvertedNote
     front = parse_notebook_front_matter(found, rel, text.splitlines())
     if front.data.get("execute") is True:
         _execute(notebook, source, config, front.data, front.key_lines.get("execute"))
-    context = OutputContext(
-        rel, slugify(source.stem), config.pygments_style, config.notebook_show_stderr, _liquid(front.data, source, config)
-    )
+    prose = "\n\n".join(str(cell.source) for cell in notebook.node.cells if cell.cell_type == "markdown")
+    data = mark_liquid(front.data, prose, config, markdown=True)
+    context = OutputContext(rel, slugify(source.stem), config.pygments_style, config.notebook_show_stderr, _liquid(data, source, config))
     cells = render_cells(notebook, found.cell, context)
     problems = [*replaced, *notebook.warnings, *cells.warnings]
     if not _has_title(front.data) and not any(heading.level <= 2 for heading in cells.toc):
