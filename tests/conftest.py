@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import shutil
 import textwrap
 from collections.abc import Callable, Mapping
@@ -133,3 +135,11 @@ def parse_page(path: Path) -> PageParser:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Return every file below a folder with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def add_linked_files(root: Path, source: Path) -> None:
+    """Give a site the files a Jekyll page's `{% link path %}` tags name (a theme's images, not in the corpus)."""
+    for target in re.findall(r"\{%-?\s*link\s+(\S+)\s*-?%\}", source.read_text(encoding="utf-8")):
+        path = root / "static" / target.lstrip("/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")

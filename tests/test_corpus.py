@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.jekyll.permalink import dest_for_permalink
-from tests.conftest import CORPUS, MakeSite, build_root, parse_page
+from tests.conftest import CORPUS, MakeSite, add_linked_files, build_root, parse_page
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
 
@@ -53,6 +53,7 @@ def test_every_corpus_post_builds(make_site: MakeSite, folder: str) -> None:
 def test_every_corpus_page_builds(make_site: MakeSite, source: str, name: str) -> None:
     root = corpus_site(make_site)
     shutil.copy2(CORPUS / source, root / "content" / name)
+    add_linked_files(root, CORPUS / source)
     permalink = re.search(r"^permalink: *(\S+)", (CORPUS / source).read_text(encoding="utf-8"), re.MULTILINE)
     if permalink:  # the page keeps its old URL; the site's own page there makes way
         (root / "content/about.md").unlink()

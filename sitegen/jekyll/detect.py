@@ -3,7 +3,8 @@
 A Markdown body is never a template in sitegen, so any Liquid tag or Jekyll variable outside code
 marks a file that came from a Jekyll site. An HTML page is a Jinja template in sitegen, and Jinja
 shares `if`, `for` and `{{ }}` with Liquid, so only what Jinja lacks counts there: Liquid-only tags,
-Jekyll's filters and an `include` of an unquoted file name. Code is left out because a sitegen post
+Jekyll's filters and an `include` of an unquoted file name. Notebooks are judged like HTML pages: their
+prose may well show template syntax when they teach it. Code is left out because a sitegen post
 may show Liquid as an example; math is left out because TeX writes `{{`.
 """
 

@@ -135,7 +135,8 @@ def test_a_file_opts_into_liquid_in_a_site_without_it(make_site: MakeSite) -> No
             "content/about.md": "About\n",
             "content/blog/2024-01-02-one.md": post("title: One\nliquid: true", "{{ 'x' | upcase }}\n"),
             "content/blog/2024-01-03-two.md": post("title: Two", "{{ 'x' | upcase }}\n"),
-        }
+        },
+        settings=DEFAULT_SETTINGS + "liquid = false\n",
     )
     build_root(root)
     assert prose(root / "_site/blog/one/index.html") == "<p>X</p>"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, DEFAULT_SETTINGS, REPO, build_root
+from tests.conftest import CORPUS, DEFAULT_SETTINGS, REPO, add_linked_files, build_root
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
 
@@ -78,6 +78,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
             shutil.copy2(path, blog / name)
     for source, name in PAGES.items():
         shutil.copy2(CORPUS / source, root / "content" / name)
+        add_linked_files(root, CORPUS / source)
     build_root(root, drafts=True)
     return root / "_site"
 

@@ -125,7 +125,7 @@ def convert_notebook(text: str, source: Source, config: Config) -> ConvertedNote
     if front.data.get("execute") is True:
         _execute(notebook, source, config, front.data, front.key_lines.get("execute"))
     prose = "\n\n".join(str(cell.source) for cell in notebook.node.cells if cell.cell_type == "markdown")
-    data = mark_liquid(front.data, prose, config, markdown=True)
+    data = mark_liquid(front.data, prose, config, markdown=False)  # a notebook may teach Jinja in prose
     context = OutputContext(rel, slugify(source.stem), config.pygments_style, config.notebook_show_stderr, _liquid(data, source, config))
     cells = render_cells(notebook, found.cell, context)
     problems = [*replaced, *notebook.warnings, *cells.warnings]
