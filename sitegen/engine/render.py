@@ -245,6 +245,7 @@ class SiteContext:
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
         self._dates: dict[date, str] = {}  # Babel is slow, and each post's date is on many listings
+        self._related: dict[str, tuple[Page, ...]] | None = None  # every post's, found at the first post
         self.portfolio = portfolio or Portfolio({}, ())
         self.data = site_data(self.portfolio, locales, locale, self.links.url_of, self.project_url)
 
@@ -350,7 +351,9 @@ class SiteContext:
         """Return a post's related posts and the parts of its series."""
         if page.kind != "post":
             return (), ()
-        return related_posts(page, self.site.posts), series_parts(page, self.site.posts)
+        if self._related is None:
+            self._related = related_posts(self.site.posts)
+        return self._related.get(page.id, ()), series_parts(page, self.site.posts)
 
     def project_url(self, slug: str) -> str:
         """Return the URL of a project's own page."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -203,12 +204,27 @@ def projects(
     return result
 
 
-def related_posts(post: Page, posts: Sequence[Page], limit: int = 3) -> tuple[Page, ...]:
-    """Return the posts sharing most tags with `post` (newest first among equals)."""
-    own = {tag.slug for tag in post.tags}
-    scored = [(len(own & {tag.slug for tag in other.tags}), other) for other in posts if other.id != post.id]
-    ranked = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], -_stamp(item[1]), item[1].id))
-    return tuple(other for _, other in ranked[:limit])
+def related_posts(posts: Sequence[Page], limit: int = 3) -> dict[str, tuple[Page, ...]]:
+    """Return each post's related posts by id: those sharing most tags (newest first among equals).
+
+    Posts are found through their tags, so a post is compared only with the posts it shares a tag with.
+    """
+    by_tag: dict[str, list[Page]] = {}
+    for post in posts:
+        for slug in {tag.slug for tag in post.tags}:
+            by_tag.setdefault(slug, []).append(post)
+    related: dict[str, tuple[Page, ...]] = {}
+    for post in posts:
+        shared: dict[str, int] = {}
+        found: dict[str, Page] = {}
+        for slug in {tag.slug for tag in post.tags}:
+            for other in by_tag[slug]:
+                shared[other.id] = shared.get(other.id, 0) + 1
+                found[other.id] = other
+        shared.pop(post.id, None)
+        best = heapq.nsmallest(limit, shared, key=lambda id_: (-shared[id_], -_stamp(found[id_]), id_))
+        related[post.id] = tuple(found[id_] for id_ in best)
+    return related
 
 
 def series_parts(post: Page, posts: Sequence[Page]) -> tuple[Page, ...]:
