@@ -174,10 +174,9 @@ def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSe
     from sitegen.publish.images import CACHE_FOLDER, measure_images, raster_files, render_variants
 
     files = raster_files(site)
-    sets = measure_images(files)
-    outputs, encoded = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
-    log.debug("%d image copies, %d encoded", len(outputs), encoded)
-    return sets, tuple(file_job(output) for output in outputs)
+    made = render_variants(files, measure_images(files), Cache(config.cache_path / CACHE_FOLDER))
+    log.debug("%d image copies, %d encoded", len(made.outputs), made.encoded)
+    return made.sets, tuple(file_job(output) for output in made.outputs)
 
 
 def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[Job, ...]:

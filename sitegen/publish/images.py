@@ -22,6 +22,7 @@ from urllib.parse import quote, unquote
 
 from sitegen.engine.cache import Cache, cache_key
 from sitegen.model import Output, Site
+from sitegen.settings.limits import MAX_IMAGE_PIXELS
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,9 @@ RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 CACHE_FOLDER = "images"
 # Changing how variants are encoded changes every cache key.
-ENCODING = "png:z6;jpeg:q82,progressive;webp:q80,m4;v1"
+ENCODING = "png:z6;jpeg:q82,progressive;webp:q80,m4;upright;v2"
+_ORIENTATION = 0x0112  # the EXIF tag
+_QUARTER_TURNS = {5, 6, 7, 8}  # orientations that swap width and height
 _IMG = re.compile(r"<img\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r"""\s([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 
@@ -77,7 +80,7 @@ def is_raster(dest: str) -> bool:
 
 
 def measure_images(files: Iterable[RasterFile]) -> dict[str, ImageSet]:
-    """Read each image's size (only the header) and plan its copies; unreadable files are skipped."""
+    """Read each image's size as shown (only the header) and plan its copies; unreadable files are skipped."""
     from PIL import Image, UnidentifiedImageError
 
     sets: dict[str, ImageSet] = {}
@@ -85,10 +88,15 @@ def measure_images(files: Iterable[RasterFile]) -> dict[str, ImageSet]:
         try:
             with Image.open(io.BytesIO(file.data)) as image:
                 width, height, image_format = image.width, image.height, image.format or ""
-        except (UnidentifiedImageError, OSError) as exc:
+                # A phone photo is shown upright. (Only JPEG: reading a PNG's EXIF would decode it all.)
+                if image_format == "JPEG" and image.getexif().get(_ORIENTATION) in _QUARTER_TURNS:
+                    width, height = height, width
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
             log.warning("%s: not a readable image, served as it is (%s)", file.dest, exc)
             continue
-        if image_format in MIME:
+        if width * height > MAX_IMAGE_PIXELS:
+            log.warning("%s: %d×%d is too large to resize, served as it is", file.dest, width, height)
+        elif image_format in MIME:
             sets[file.dest] = ImageSet(file.dest, width, height, image_format, plan_variants(file.dest, width, height, image_format))
     return dict(sorted(sets.items()))
 
@@ -107,31 +115,59 @@ def plan_variants(dest: str, width: int, height: int, image_format: str) -> tupl
     return tuple(variants)
 
 
-def render_variants(files: Sequence[RasterFile], sets: Mapping[str, ImageSet], cache: Cache) -> tuple[tuple[Output, ...], int]:
-    """Return every copy as an Output, encoding only those the cache lacks; also how many were encoded."""
+@dataclass(frozen=True, slots=True)
+class Variants:
+    """The copies made, how many were encoded now, and the image sets whose copies all exist."""
+
+    outputs: tuple[Output, ...]
+    encoded: int
+    sets: dict[str, ImageSet]
+
+
+def render_variants(files: Sequence[RasterFile], sets: Mapping[str, ImageSet], cache: Cache) -> Variants:
+    """Make every copy, encoding only those the cache lacks; an image that cannot be decoded keeps no copy."""
     outputs: list[Output] = []
+    kept: dict[str, ImageSet] = {}
     encoded = 0
     for file in files:
         image_set = sets.get(file.dest)
         if image_set is None:
             continue
+        made: list[Output] = []
         for variant in image_set.variants:
             key = cache_key(file.data, ENCODING, variant.format, str(variant.width), _pillow_version())
             data = cache.get(key)
             if data is None:
-                data = encode_variant(file.data, variant)
+                data = _encode_or_none(file, variant)
+                if data is None:
+                    break
                 cache.put(key, data)
                 encoded += 1
-            outputs.append(Output(variant.dest, data, frozenset({file.dest})))
-    return tuple(outputs), encoded
+            made.append(Output(variant.dest, data, frozenset({file.dest})))
+        else:
+            outputs += made
+            kept[file.dest] = image_set
+    return Variants(tuple(outputs), encoded, kept)
+
+
+def _encode_or_none(file: RasterFile, variant: Variant) -> bytes | None:
+    """Encode a variant, or warn and return None when the original cannot be decoded (a truncated file)."""
+    from PIL import Image
+
+    try:
+        return encode_variant(file.data, variant)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        log.warning("%s: cannot be decoded, served as it is without smaller copies (%s)", file.dest, exc)
+        return None
 
 
 def encode_variant(data: bytes, variant: Variant) -> bytes:
     """Resize an image to the variant's size and encode it in its format, with no metadata."""
-    from PIL import Image
+    from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(data)) as original:
-        image = original.convert("RGBA") if original.mode in ("P", "LA", "PA") else original.copy()
+        upright = ImageOps.exif_transpose(original)  # the copies carry no EXIF, so turn the pixels instead
+        image = upright.convert("RGBA") if upright.mode in ("P", "LA", "PA") else upright.copy()
     if (image.width, image.height) != (variant.width, variant.height):
         image = image.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
     out = io.BytesIO()

@@ -16,6 +16,9 @@ MAX_TAGS = 100
 # writer adds a suffix to temporary names), and a whole path relative to the output folder.
 MAX_SEGMENT_BYTES = 200
 MAX_PATH_BYTES = 1000
+# Images: one larger than this (a 64-megapixel photo) is published as it is, without smaller copies,
+# since decoding it takes hundreds of MB; a "decompression bomb" claims billions of pixels in a few bytes.
+MAX_IMAGE_PIXELS = 64_000_000
 
 
 def output_path_problem(dest: str) -> str | None:
