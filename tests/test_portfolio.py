@@ -120,3 +120,20 @@ def test_editing_the_example_bib_changes_exactly_the_pages_that_show_the_entry(t
     showing = {dest for dest, data in after.items() if new.encode() in data}
     assert "publications/index.html" in showing and "cv/index.html" in showing and "blog/three-papers-on-cheap-attention/index.html" in showing
     assert changed == showing
+
+
+def test_a_paper_file_named_in_the_bib_links_to_the_site_copy_or_stops_the_build(make_site: MakeSite) -> None:
+    bib = "@misc{old,\n  title = {Old},\n  author = {Okafor, Mira},\n  pdf = {old.pdf},\n  year = 2020,\n}\n"
+    files = {"data/papers.bib": bib, "content/publications.md": "---\ntitle: Papers\n---\nPapers.\n", "content/about.md": "About.\n"}
+    root = make_site(files)
+    with pytest.raises(SitegenError) as caught:
+        build_root(root)
+    assert caught.value.format() == (
+        "data/papers.bib:1: error: BibTeX entry 'old': pdf 'old.pdf' is no file in static/ or content/\n"
+        "  hint: put it in static/ (or static/assets/pdf/, as al-folio does), or give a full URL"
+    )
+    (root / "static/assets/pdf").mkdir(parents=True)
+    (root / "static/assets/pdf/old.pdf").write_bytes(b"%PDF-1.4\n")
+    build_root(root, base_url="https://example.org/portfolio/")
+    links = parse_page(root / "_site/publications/index.html").links
+    assert ("href", "/portfolio/assets/pdf/old.pdf") in links
