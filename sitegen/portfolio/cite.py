@@ -146,11 +146,16 @@ def _ignore(item: object) -> None:
     """citeproc reports keys it lacks through a callback; every key was checked before."""
 
 
-@functools.lru_cache(maxsize=16)
 def _style(path: Path, csl_locale: str, mode: str) -> Any:
+    """Load a style in one citation mode, again only when the file's bytes changed (a preview edit)."""
+    return _parsed_style(path.read_bytes(), csl_locale, mode)
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed_style(xml: bytes, csl_locale: str, mode: str) -> Any:
     from citeproc import CitationStylesStyle
 
-    return CitationStylesStyle(io.BytesIO(style_variant(path.read_bytes(), mode)), locale=csl_locale, validate=False)
+    return CitationStylesStyle(io.BytesIO(style_variant(xml, mode)), locale=csl_locale, validate=False)
 
 
 def _locator(text: str) -> dict[str, Any]:
