@@ -1,9 +1,9 @@
 """Lighthouse 100 in performance, accessibility, best practices and SEO on every page type, phone and desktop.
 
 The example site is built for the origin it is served from (so canonical URLs and the sitemap point
-at it) and served gzipped, as GitHub Pages serves it. Lighthouse runs several at a time; a run
-whose performance alone is below 100 is run once more after the others, alone, because the
-simulated metrics grow with the machine's load, and both runs are reported. Any other category
+at it) and served gzipped, as GitHub Pages serves it. Lighthouse runs several at a time; a page
+whose performance alone is below 100 is run again after the others, alone (up to twice), because
+the simulated metrics grow with the machine's load, and every run is reported. Any other category
 below 100 fails at once: those audits do not depend on timing.
 """
 
@@ -50,6 +50,9 @@ PAGE_TYPES = (
 )
 # Lighthouse runs at once: each is a Node process and a Chromium, mostly waiting on each other.
 JOBS = int(os.environ.get("SITEGEN_LIGHTHOUSE_JOBS", "2"))
+# Runs after the first of a page whose performance alone is below 100. Under a load average of 15 on
+# two cores, one retry was not always enough; the math font preloaded whole failed every run.
+RETRIES = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,18 @@ def audit_kind(served: Served, kind: str, preset: str) -> Audit:
     return audit_page(page_url(served.origin, served.built.pages[kind]), preset)
 
 
+def retried(served: Served, job: tuple[str, str], found: Audit) -> list[Audit]:
+    """Run a page again, alone, while performance alone is below 100 (at most RETRIES times); return every run.
+
+    On a busy machine the trace's tasks take longer and the simulated metrics grow with them;
+    a page that really is slow (a render-blocking font, a large image) stays below 100 in every run.
+    """
+    tries = [found]
+    while tries[-1].only_performance_missed() and len(tries) <= RETRIES:
+        tries.append(audit_kind(served, *job))
+    return tries
+
+
 def test_every_page_type_scores_100_in_all_four_categories(served: Served) -> None:
     kinds = [kind for kind in PAGE_TYPES if kind == "404" or served.built.pages.get(kind)]
     missing = sorted(set(PAGE_TYPES) - set(kinds))
@@ -94,15 +109,14 @@ def test_every_page_type_scores_100_in_all_four_categories(served: Served) -> No
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=JOBS) as pool:
         first = dict(zip(jobs, pool.map(lambda job: audit_kind(served, *job), jobs), strict=True))
-    # Alone, after the others: a performance score that moved with the load gets one more chance.
-    second = {job: audit_kind(served, *job) for job, found in first.items() if found.only_performance_missed()}
+    runs = {job: retried(served, job, found) for job, found in first.items()}
     report, failed = [], []
-    for job, found in first.items():
-        runs = [found, second[job]] if job in second else [found]
-        report.append(f"{job[0]:15} {job[1]:8} " + " | ".join(run.line() for run in runs))
-        if not runs[-1].is_perfect():
-            failed += [f"{job[0]} ({job[1]}, run {number}) {found.url}" for number, found in enumerate(runs, 1)]
-            failed += [f"  {line}" for run in runs for line in run.lost]
-    report.append(f"{len(first) + len(second)} Lighthouse {lighthouse_version()} runs, {JOBS} at a time: {time.perf_counter() - started:.0f} s")
+    for job, tries in runs.items():
+        report.append(f"{job[0]:15} {job[1]:8} " + " | ".join(run.line() for run in tries))
+        if not tries[-1].is_perfect():
+            failed += [f"{job[0]} ({job[1]}, run {number}) {run.url}" for number, run in enumerate(tries, 1)]
+            failed += [f"  {line}" for run in tries for line in run.lost]
+    count = sum(len(tries) for tries in runs.values())
+    report.append(f"{count} Lighthouse {lighthouse_version()} runs, {JOBS} at a time: {time.perf_counter() - started:.0f} s")
     print("\n".join(report))
     assert failed == [], "\n".join(report + ["", "Below 100:", *failed])
