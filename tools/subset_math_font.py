@@ -2,8 +2,8 @@
 
 A phone on a slow network spends over a second on the whole 235 KB font before the first
 formula can be drawn (Lighthouse's mobile LCP), so the theme preloads only the common part
-(about 60 KB: ASCII, Greek, math italic letters, the usual operators, arrows and delimiters, with
-every size variant and glyph assembly the OpenType MATH table gives them). The other glyphs
+(about 80 KB: ASCII, Greek, math italic, bold, bold italic Greek, script and double-struck
+letters, the usual operators, arrows and delimiters, with every size variant and glyph assembly the OpenType MATH table gives them). The other glyphs
 are a second face of the same family, limited by `unicode-range`, which a browser fetches only
 for a page that uses one of them. Stretchy characters and the MATH constants must be in the
 first face: Chromium lays out MathML with the MATH table of the face that holds the space.
