@@ -43,8 +43,9 @@ test-tools:
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || pkgs="$$pkgs fonts-noto-cjk"; \
 	if [ -n "$$pkgs" ]; then if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$pkgs; \
 	else echo "not root: apt-get install$$pkgs yourself, or the browser and standards tests skip"; fi; fi
-	@# KaTeX is used only by the math comparison test (sitegen's MathML beside KaTeX's rendering).
-	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools vnu-jar@26.9.27 axe-core@4.14.1 katex@0.16.47; else echo "npm not found: the Nu checker and axe will skip"; fi
+	@# KaTeX is used only by the math comparison test (sitegen's MathML beside KaTeX's rendering);
+	@# Lighthouse scores every page type in tests/browser/test_lighthouse.py (and in make bench).
+	@if command -v npm >/dev/null 2>&1; then npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools vnu-jar@26.9.27 axe-core@4.14.1 katex@0.16.47 lighthouse@12.8.2; else echo "npm not found: the Nu checker, axe and Lighthouse will skip"; fi
 
 # BASE_URL overrides base_url, e.g. for a project site: make build BASE_URL=https://user.github.io/portfolio/
 build: install
@@ -77,8 +78,6 @@ typecheck: install-test
 	$(BIN)/mypy
 
 bench: install-test
-	@# Lighthouse is only needed here, so the test install stays small.
-	@[ -f .tools/node_modules/lighthouse/cli/index.js ] || npm install --silent --no-audit --no-fund --ignore-scripts --prefix .tools lighthouse@12.8.2
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/lighthouse.py
 

@@ -44,6 +44,21 @@ def test_a_yaml_error_exits_1_with_one_line_and_no_traceback(make_site: MakeSite
     assert tree_bytes(root / "_site") == before
 
 
+def test_a_broken_bib_exits_1_with_its_line_and_leaves_the_site(make_site: MakeSite) -> None:
+    root = make_site(GOOD)
+    assert sitegen(root, "build").returncode == 0
+    before = tree_bytes(root / "_site")
+    (root / "data").mkdir()
+    (root / "data/papers.bib").write_text("@misc{ok, title={T}, author={A, B}}\n@article{a,\n  title = {T {x},\n}\n", encoding="utf-8")
+    result = sitegen(root, "build")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [
+        "data/papers.bib:2: error: invalid BibTeX: entry 'a' is never closed",
+        "  hint: a '{' in one of its fields has no matching '}'",
+    ]
+    assert tree_bytes(root / "_site") == before
+
+
 def test_debug_shows_the_traceback(make_site: MakeSite) -> None:
     root = make_site({**GOOD, "content/x.md": "---\nlayout: missing\n---\n"})
     result = sitegen(root, "build", "--debug")

@@ -32,7 +32,7 @@ AA_TEXT = 4.5  # WCAG 2.x 1.4.3, normal text
 AA_NON_TEXT = 3.0  # WCAG 2.x 1.4.11, focus indicators and control borders
 AXE_PAGE_TYPES = (
     "home", "about", "deep-learning", "blog", "post", "notebook", "tags", "tag", "404", "home-zh-hans",
-    "publications", "cv", "archive", "post-citations", "project", "home-fr",
+    "publications", "cv", "archive", "post-citations", "project", "home-fr", "series", "about-fr",
 )
 
 

@@ -1,4 +1,4 @@
-"""Citation syntax in Markdown: `[@key]`, `[@a; @b]`, `[@key, p. 3]` and narrative `@key`.
+"""Citation syntax in Markdown: `[@key]`, `[@a; @b]`, `[@key, p. 3]`, narrative `@key` and `@key [p. 3]`.
 
 Markdown only marks citations here, as `<cite class="citation" …>` placeholders
 keeping the text as written; formatting them needs the site's bibliography and
@@ -21,7 +21,9 @@ from markdown.util import AtomicString
 KEY = r"\w(?:[\w:.-]*\w)?"  # Pandoc keys without the punctuation HTML would break on
 _ITEM = re.compile(rf"^\s*@({KEY})\s*(?:,\s*(.*?))?\s*$")
 BRACKETED = rf"\[(\s*@{KEY}[^\]\[]*?)\](?![(\[:])"
-NARRATIVE = rf"(?<![\w.@/\\\[])@({KEY})"
+LOCATOR_LABELS = "p|pp|page|pages|ch|chap|chapter|sec|section|§|fig|figure|vol|volume|l|line"
+# Pandoc's `@key [p. 3]`: the bracket is the narrative citation's locator only when it is a label and a number.
+NARRATIVE = rf"(?<![\w.@/\\\[])@({KEY})(?:[ \t]\[((?i:{LOCATOR_LABELS})\.?\s*\d[^\]\[]*?)\](?![(\[:]))?"
 PLACEHOLDER = re.compile(r'<cite class="citation" data-cites="([^"]*)" data-mode="(paren|narrative)">(.*?)</cite>', re.DOTALL)
 
 
@@ -64,7 +66,7 @@ class _BracketedProcessor(InlineProcessor):
 
 class _NarrativeProcessor(InlineProcessor):
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int | None, int | None]:  # type: ignore[override]
-        return _placeholder("narrative", (CiteItem(m.group(1)),), m.group(0)), m.start(0), m.end(0)
+        return _placeholder("narrative", (CiteItem(m.group(1), m.group(2) or ""),), m.group(0)), m.start(0), m.end(0)
 
 
 def _placeholder(mode: str, items: tuple[CiteItem, ...], text: str) -> etree.Element:

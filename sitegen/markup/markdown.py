@@ -25,6 +25,7 @@ from sitegen.markup.headings import has_math_token, untokenize_readable
 from sitegen.markup.kramdown import KramdownExtension, remove_extensions
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, restore_math
 from sitegen.markup.mathml import number_equations, render_math
+from sitegen.markup.tables import TableExtension
 from sitegen.model import Heading
 from sitegen.settings.limits import MAX_NESTING
 from sitegen.site.urls import slugify
@@ -65,6 +66,7 @@ def _extensions(style: str) -> tuple[list[str | Extension], dict[str, dict[str, 
         KramdownExtension(),
         FootnoteExtension(),
         CitationExtension(),
+        TableExtension(),
     ]
     configs: dict[str, dict[str, object]] = {
         "toc": {"slugify": _anchor, "toc_depth": "1-4"},

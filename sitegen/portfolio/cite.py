@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import io
 import json
 import logging
 import re
@@ -19,25 +20,25 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import ContentError
-from sitegen.markup.citations import PLACEHOLDER, CiteItem, decode_items
+from sitegen.markup.citations import LOCATOR_LABELS, PLACEHOLDER, CiteItem, decode_items
 from sitegen.model import Page
 from sitegen.portfolio.bibtex import Publication, to_csl
+from sitegen.portfolio.cslmodes import AUTHOR_ONLY, FULL, SUPPRESS_AUTHOR, style_variant
 from sitegen.settings.locales import Locale
 
 log = logging.getLogger(__name__)
 
 BUNDLED_STYLES = Path(__file__).resolve().parents[1] / "data" / "csl"
-_LOCATOR = re.compile(r"^(p|pp|page|pages|ch|chap|chapter|sec|section|§|fig|figure|vol|volume|l|line)\.?\s*(.+)$", re.IGNORECASE)
+_LOCATOR = re.compile(rf"^({LOCATOR_LABELS})\.?\s*(.+)$", re.IGNORECASE)
 _LOCATOR_TERMS = {"p": "page", "pp": "page", "pages": "page", "ch": "chapter", "chap": "chapter", "sec": "section",
                   "§": "section", "fig": "figure", "vol": "volume", "l": "line"}
 
 
 @dataclass(frozen=True, slots=True)
 class CitationStyle:
-    """A CSL style file and whether it cites by author and date or by number."""
+    """A CSL style file."""
 
     path: Path
-    author_date: bool
 
 
 def load_style(name: str, root: Path) -> CitationStyle:
@@ -46,7 +47,7 @@ def load_style(name: str, root: Path) -> CitationStyle:
     if not path.is_file():
         bundled = ", ".join(sorted(p.stem for p in BUNDLED_STYLES.glob("*.csl")))
         raise ContentError(f"citation style '{name}' not found", "pyproject.toml", hint=f"bundled styles: {bundled}; or give a .csl file")
-    return CitationStyle(path, 'citation-format="author-date"' in path.read_text(encoding="utf-8"))
+    return CitationStyle(path)
 
 
 def has_citations(html_text: str) -> bool:
@@ -66,7 +67,7 @@ def cite_page(page: Page, entries: Mapping[str, Publication], style: CitationSty
                                hint="keys come from data/*.bib or the page's 'bibliography:'")
     if not cited:
         return replace(page, document=replace(page.document, body=_unmark(body)), summary=_unmark(page.summary))
-    formatted, references = _format(cited, entries, style, _csl_locale(locale.code), locale)
+    formatted, references = _format(cited, entries, style, _csl_locale(locale.code))
     numbers = iter(range(1, len(cited) + 1))
     backrefs: dict[str, list[int]] = {}
 
@@ -109,22 +110,33 @@ def _format(
     entries: Mapping[str, Publication],
     style: CitationStyle,
     csl_locale: str,
-    locale: Locale,
 ) -> tuple[list[str], list[tuple[str, str]]]:
-    """Format each citation and the reference list: (citation texts, [(key, reference HTML)])."""
+    """Format each citation and the reference list: (citation texts, [(key, reference HTML)]).
+
+    A narrative citation is the style's author part, then the citation with the author left out,
+    both rendered by citeproc from variants of the style (see sitegen.portfolio.cslmodes).
+    """
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     keys = sorted({item.key for items, _ in cited for item in items})
     source = CiteProcJSON([to_csl(entries[key]) for key in keys])
-    bibliography = CitationStylesBibliography(_style(style.path, csl_locale), source, formatter.html)
-    citations = [Citation([CitationItem(item.key, **_locator(item.locator)) for item in items]) for items, _ in cited]
-    for citation in citations:
-        bibliography.register(citation)
-    texts = []
-    for (items, mode), citation in zip(cited, citations, strict=True):
-        text = str(bibliography.cite(citation, _ignore))
-        texts.append(_narrative(items[0], entries, text, style, locale) if mode == "narrative" else text)
+
+    def render(mode: str) -> tuple[Any, list[str]]:
+        """Register every citation in page order (so numbers agree) and render each in one mode."""
+        bibliography = CitationStylesBibliography(_style(style.path, csl_locale, mode), source, formatter.html)
+        citations = [Citation([CitationItem(item.key, **_locator(item.locator)) for item in items]) for items, _ in cited]
+        for citation in citations:
+            bibliography.register(citation)
+        return bibliography, [str(bibliography.cite(citation, _ignore)) for citation in citations]
+
+    bibliography, texts = render(FULL)
+    if any(mode == "narrative" for _, mode in cited):
+        authors, rests = render(AUTHOR_ONLY)[1], render(SUPPRESS_AUTHOR)[1]
+        texts = [
+            f"{author} {rest}" if mode == "narrative" and author.strip() else text
+            for (_, mode), text, author, rest in zip(cited, texts, authors, rests, strict=True)
+        ]
     bibliography.sort()
     references = [(str(key), str(item)) for key, item in zip(bibliography.keys, bibliography.bibliography(), strict=True)]
     return texts, references
@@ -134,11 +146,16 @@ def _ignore(item: object) -> None:
     """citeproc reports keys it lacks through a callback; every key was checked before."""
 
 
+def _style(path: Path, csl_locale: str, mode: str) -> Any:
+    """Load a style in one citation mode, again only when the file's bytes changed (a preview edit)."""
+    return _parsed_style(path.read_bytes(), csl_locale, mode)
+
+
 @functools.lru_cache(maxsize=16)
-def _style(path: Path, csl_locale: str) -> Any:
+def _parsed_style(xml: bytes, csl_locale: str, mode: str) -> Any:
     from citeproc import CitationStylesStyle
 
-    return CitationStylesStyle(str(path), locale=csl_locale, validate=False)
+    return CitationStylesStyle(io.BytesIO(style_variant(xml, mode)), locale=csl_locale, validate=False)
 
 
 def _locator(text: str) -> dict[str, Any]:
@@ -151,25 +168,6 @@ def _locator(text: str) -> dict[str, Any]:
         return {"locator": Locator("page", text.strip())}
     label = match.group(1).lower()
     return {"locator": Locator(_LOCATOR_TERMS.get(label, label), match.group(2))}
-
-
-def _narrative(item: CiteItem, entries: Mapping[str, Publication], text: str, style: CitationStyle, locale: Locale) -> str:
-    """`@key` in running text: the authors, then the year (author-date) or the number (numeric)."""
-    publication = entries[item.key]
-    names = author_names(publication, locale.text("and"), locale.text("et_al"))
-    if style.author_date:
-        year = str(publication.year) if publication.year else locale.text("no_date")
-        place = f", {html.escape(item.locator)}" if item.locator else ""
-        return f"{html.escape(names)} ({year}{place})"
-    return f"{html.escape(names)} {text}"
-
-
-def author_names(publication: Publication, and_word: str, et_al: str) -> str:
-    """Name the authors as running text: "Okafor", "Okafor and Lind", "Okafor et al."."""
-    families = [author.family for author in publication.authors if not author.others]
-    if len(families) > 2 or len(families) < len(publication.authors):
-        return f"{families[0]} {et_al}"
-    return f" {and_word} ".join(families)
 
 
 def _reference_list(references: Sequence[tuple[str, str]], backrefs: Mapping[str, Sequence[int]], locale: Locale) -> str:

@@ -64,11 +64,41 @@ class DataView(Mapping[str, Any]):
         return key in self._data
 
 
+PAPER_FOLDERS = ("", "assets/pdf")  # al-folio names a paper's PDF alone and keeps it in assets/pdf/
+
+
 def load_portfolio(config: Config) -> Portfolio:
     """Load data/ and gather its publications."""
-    files = load_data(config.root / config.data_dir, config.root)
+    files = {
+        name: replace(found, value=tuple(local_links(p, config) for p in found.value)) if found.rel.endswith(".bib") else found
+        for name, found in load_data(config.root / config.data_dir, config.root).items()
+    }
     publications = [p for f in files.values() if f.rel.endswith(".bib") for p in f.value]
     return Portfolio(files, tuple(sorted(publications, key=publication_order)))
+
+
+def local_links(publication: Publication, config: Config) -> Publication:
+    """Point a link that names a file (`pdf = {paper.pdf}`) at that file in static/ or content/; none is an error."""
+    links = []
+    for label, value in publication.links:
+        if ":" in value.split("/", 1)[0]:  # https://…, mailto:…
+            links.append((label, value))
+            continue
+        links.append((label, _local_file(publication, label, value, config)))
+    return replace(publication, links=tuple(links))
+
+
+def _local_file(publication: Publication, label: str, value: str, config: Config) -> str:
+    """Return a linked file's path below static/ or content/, which templates make a URL with asset()."""
+    name = value.lstrip("/")
+    for top in (config.static_dir, config.content_dir):
+        for folder in PAPER_FOLDERS:
+            if (config.root / top / folder / name).is_file():
+                return f"{folder}/{name}".lstrip("/")
+    raise ContentError(
+        f"BibTeX entry '{publication.key}': {label} '{value}' is no file in {config.static_dir}/ or {config.content_dir}/",
+        publication.rel, publication.line, hint=f"put it in {config.static_dir}/ (or {config.static_dir}/assets/pdf/, as al-folio does), or give a full URL",
+    )
 
 
 def publication_order(publication: Publication) -> tuple[int, int, str]:

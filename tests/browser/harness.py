@@ -98,6 +98,7 @@ def find_page_types(out: Path) -> dict[str, str]:
     tag_pages = sorted(path.relative_to(out).as_posix() for path in (out / "blog/tags").glob("*/index.html"))
     projects = sorted(path.relative_to(out).as_posix() for path in (out / "projects").glob("*/index.html"))
     citing = [dest for dest in markdown if _has(out / dest, 'class="references"')]
+    series = sorted((dest for dest in markdown if _has(out / dest, 'class="series-box"')), key=lambda dest: dest in citing)
     pages = {
         "home": "index.html",
         "about": "about/index.html",
@@ -115,6 +116,7 @@ def find_page_types(out: Path) -> dict[str, str]:
         "archive": "blog/archive/index.html",
         "post-citations": citing[0] if citing else "",
         "project": projects[0] if projects else "",
+        "series": series[0] if series else "",
         "home-fr": "fr/index.html",
     }
     if notebook:

@@ -39,6 +39,7 @@ PAGE_TYPES = (
     "archive",
     "post-citations",
     "project",
+    "series",
 )
 MATHML = "http://www.w3.org/1998/Math/MathML"
 

@@ -123,9 +123,9 @@ def test_sitegen_math_is_on_par_with_katex(browser: Any, tmp_path: Path) -> None
             # The math font is font-display: optional, used when it is there at first layout (a visitor's
             # second page); the first load puts it in the cache.
             page.goto(served.url("index.html"), wait_until="load")
-            page.evaluate("document.fonts.load('1em \"Asana Math\"')")
+            page.evaluate("document.fonts.load('1em \"Sitegen Math\"')")
             page.reload(wait_until="load")
-            assert page.evaluate("document.fonts.check('1em \"Asana Math\"')"), "the math font did not load"
+            assert page.evaluate("document.fonts.check('1em \"Sitegen Math\"')"), "the math font did not load"
             sizes = measure(page)
             for number in range(len(rows)):
                 page.locator(f"#row{number}").screenshot(path=str(REPORT / f"{number:02d}.png"), animations="disabled")

@@ -152,3 +152,10 @@ def test_rendered_markdown_is_cached_by_content(tmp_path: Path, monkeypatch: pyt
     assert markup.render_markdown_cached(text, "default", cache) == first
     with pytest.raises(AssertionError, match="converted again"):
         markup.render_markdown_cached(text + "more", "default", cache)
+
+
+def test_the_empty_corner_of_a_table_is_a_data_cell_not_a_nameless_header() -> None:
+    html = render_markdown("| | LayerNorm | RMSNorm |\n|---|---|---|\n| mean | yes | no |\n\n| ![x](x.png) | A |\n|---|---|\n| 1 | 2 |\n").html
+    headers = re.findall(r"<t([hd])>(.*?)</t[hd]>", html.split("<tbody>")[0])
+    assert headers == [("d", ""), ("h", "LayerNorm"), ("h", "RMSNorm")]
+    assert '<th><img alt="x" src="x.png"></th>' in html  # a cell with an image is a header with a name

@@ -25,6 +25,19 @@ def test_citation_syntax_is_marked() -> None:
 
 
 @pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("As @a [p. 3] says.", [("a|p. 3", "narrative", "@a [p. 3]")]),
+        ("As @a [Sec. 4–5] and @b.", [("a|Sec. 4–5", "narrative", "@a [Sec. 4–5]"), ("b|", "narrative", "@b")]),
+        ("As @a [see this](https://example.org).", [("a|", "narrative", "@a")]),  # a link, not a locator
+        ("As @a [page] says.", [("a|", "narrative", "@a")]),  # a label without a number is prose
+    ],
+)
+def test_a_narrative_citation_takes_a_locator_in_brackets(markdown: str, expected: list[tuple[str, str, str]]) -> None:
+    assert citations(markdown) == expected
+
+
+@pytest.mark.parametrize(
     "markdown",
     ["Mail me@example.org.", "Use `x @ w` or `[@k]`.", "```python\n@decorator\n[@k]\n```\n", "$$a @k$$", "[@handle](https://example.org)"],
 )
@@ -71,6 +84,47 @@ def test_ieee_numbers_citations(make_site: MakeSite) -> None:
     text = prose(root)
     assert "[1, p. 3]" in text and "Zed [2]" in text and "[1], [2]" in text
     assert '<li id="ref-muller2024">J. Müller and M. Okafor, “Sliding Windows for Müller Streams”, in <i>Conference on Things</i>, Mar. 2024.' in text
+
+
+MORE = """\
+@article{many, title = {Many Hands}, author = {Alpha, Ann and Beta, Bo and Gamma, Cy and Delta, Di}, journal = {J}, year = 2020}
+@techreport{org, title = {A Report}, author = {{World Health Organization}}, institution = {WHO}, year = 2019}
+"""
+EVERY_FORM = POST + "\nAs @many [p. 12] shows, and as @org notes, \\@escaped is no citation.\n"
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        (
+            "apa",
+            [
+                "(Müller &amp; Okafor, 2024, p. 3)",  # parenthetical, with a locator
+                "Zed (n.d.)",  # narrative, no year
+                "(Müller &amp; Okafor, 2024; Zed, n.d.)",  # several works
+                "Alpha et al. (2020, p. 12)",  # narrative with a locator, et al. from the style
+                "World Health Organization (2019)",  # an organisation as author
+            ],
+        ),
+        ("ieee", ["[1, p. 3]", "Zed [2]", "[1], [2]", "Alpha <i>et al.</i> [3, p. 12]", "World Health Organization [4]"]),
+    ],
+)
+def test_every_citation_form_comes_from_the_csl_style(make_site: MakeSite, style: str, expected: list[str]) -> None:
+    root = cite_site(make_site, style, EVERY_FORM)
+    (root / "data/more.bib").write_text(MORE, encoding="utf-8")
+    build_root(root)
+    assert re.findall(r'role="doc-biblioref">(.*?)</a></cite>', prose(root)) == expected
+
+
+def test_switching_the_style_switches_narrative_citations_with_the_rest(make_site: MakeSite) -> None:
+    root = cite_site(make_site, "apa")
+    build_root(root)
+    apa = re.findall(r'role="doc-biblioref">(.*?)</a></cite>', prose(root))
+    settings = (root / "pyproject.toml").read_text(encoding="utf-8").replace('"apa"', '"ieee"')
+    (root / "pyproject.toml").write_text(settings, encoding="utf-8")
+    build_root(root)
+    assert apa == ["(Müller &amp; Okafor, 2024, p. 3)", "Zed (n.d.)", "(Müller &amp; Okafor, 2024; Zed, n.d.)"]
+    assert re.findall(r'role="doc-biblioref">(.*?)</a></cite>', prose(root)) == ["[1, p. 3]", "Zed [2]", "[1], [2]"]
 
 
 def test_an_unknown_citation_key_names_file_and_line(make_site: MakeSite) -> None:

@@ -46,11 +46,17 @@ def test_data_edits_rebuild_exactly_the_pages_that_read_them(make_site: MakeSite
     (root / "data/projects.yaml").write_text(files["data/projects.yaml"].replace("Fast.", "Faster."), encoding="utf-8")
     report = build_root(root)
     assert {o.dest for o in report.outputs if o.dest.endswith(".html")} == {"index.html", "deep-learning/index.html", "projects/kernels/index.html"}  # the home page shows featured projects
+    before = tree_bytes(root / "_site")
     (root / "data/papers.bib").write_text(BIB.replace("No Year Given", "A Year Not Given"), encoding="utf-8")
     report = build_root(root)
     dests = {o.dest for o in report.outputs if o.dest.endswith(".html")}
-    # The publications page reads the .bib; the citing post's text changed, so do the pages that show that post.
-    assert {"publications/index.html", "blog/cites/index.html"} <= dests
+    after = tree_bytes(root / "_site")
+    # Exactly the pages that show the edited entry change: the publications list and the reference
+    # list of the post that cites it. Pages that carry that post (listings, its neighbour) are
+    # rendered again, since the post's value changed, and come out byte for byte the same.
+    changed = {dest for dest in after if before.get(dest) != after[dest] and dest.endswith(".html")}
+    assert changed == {"publications/index.html", "blog/cites/index.html"}
+    assert changed <= dests
     assert not dests & {"deep-learning/index.html", "projects/kernels/index.html", "about/index.html"}
     clean = tmp_path / "clean"
     build_root(root, output=clean)
@@ -92,3 +98,42 @@ def test_example_post_cites_three_papers(built_example: Path) -> None:
     html = (built_example / "blog/three-papers-on-cheap-attention/index.html").read_text(encoding="utf-8")
     assert re.findall(r'<li id="ref-([\w-]+)">', html) == ["adeyemi2023linear", "lindqvist2025state", "okafor2026banded"]
     assert html.count('role="doc-biblioref"') == 4 and "<code>x @ w</code>" in html
+
+
+def test_editing_the_example_bib_changes_exactly_the_pages_that_show_the_entry(tmp_path: Path) -> None:
+    from tests.conftest import copy_example
+
+    root = copy_example(tmp_path / "site")
+    build_root(root, search=False)
+    before = tree_bytes(root / "_site")
+    bib = root / "data/papers.bib"
+    old, new = "Banded Attention Kernels for Long Audio", "Banded Attention Kernels for Very Long Audio"
+    assert old in bib.read_text(encoding="utf-8")
+    bib.write_text(bib.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    build_root(root, search=False)
+    after = tree_bytes(root / "_site")
+    build_root(root, output=tmp_path / "clean", search=False)
+    assert after == tree_bytes(tmp_path / "clean")
+    changed = {dest for dest in after if before.get(dest) != after[dest] and not dest.startswith(".")}  # not the build record
+    # Whatever shows the title changes, nothing else: the publications page and the CV in each
+    # locale, the citing post's reference list, and what carries that post's full text (the feed).
+    showing = {dest for dest, data in after.items() if new.encode() in data}
+    assert "publications/index.html" in showing and "cv/index.html" in showing and "blog/three-papers-on-cheap-attention/index.html" in showing
+    assert changed == showing
+
+
+def test_a_paper_file_named_in_the_bib_links_to_the_site_copy_or_stops_the_build(make_site: MakeSite) -> None:
+    bib = "@misc{old,\n  title = {Old},\n  author = {Okafor, Mira},\n  pdf = {old.pdf},\n  year = 2020,\n}\n"
+    files = {"data/papers.bib": bib, "content/publications.md": "---\ntitle: Papers\n---\nPapers.\n", "content/about.md": "About.\n"}
+    root = make_site(files)
+    with pytest.raises(SitegenError) as caught:
+        build_root(root)
+    assert caught.value.format() == (
+        "data/papers.bib:1: error: BibTeX entry 'old': pdf 'old.pdf' is no file in static/ or content/\n"
+        "  hint: put it in static/ (or static/assets/pdf/, as al-folio does), or give a full URL"
+    )
+    (root / "static/assets/pdf").mkdir(parents=True)
+    (root / "static/assets/pdf/old.pdf").write_bytes(b"%PDF-1.4\n")
+    build_root(root, base_url="https://example.org/portfolio/")
+    links = parse_page(root / "_site/publications/index.html").links
+    assert ("href", "/portfolio/assets/pdf/old.pdf") in links
