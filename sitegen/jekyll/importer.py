@@ -49,6 +49,7 @@ _NOT_SITE = re.compile(
 )
 _SKIPPED_DIRS = {"_site", "node_modules", "vendor", ".git", ".github", ".jekyll-cache", ".sass-cache", "_layouts", "_sass"}
 _INCLUDE = re.compile(r"\{%-?\s*include\s+([^\s%]+)")
+_INCLUDE_RELATIVE = re.compile(r"\{%-?\s*include_relative\s+([^\s%{]+)")
 _PLUGIN_NOTES = {
     "jekyll-paginate": "sitegen paginates the blog itself (posts_per_page)",
     "jekyll-paginate-v2": "sitegen paginates the blog itself (posts_per_page)",
@@ -334,6 +335,7 @@ def _plan_includes(src: Path, plan: ImportPlan) -> None:
         if planned.rel.startswith("content/"):
             for name in _INCLUDE.findall(planned.data.decode("utf-8", "replace")):
                 used.setdefault(name.strip("\"'"), planned.source)
+    _plan_relative_includes(src, plan)
     folder = src / "_includes"
     for name, rel in sorted(used.items()):
         path = folder / name
@@ -343,6 +345,28 @@ def _plan_includes(src: Path, plan: ImportPlan) -> None:
             plan.needs_hand.append(f"{rel}: include '{name}' is the theme's; sitegen's stand-in renders it")
         elif "{{" not in name:
             plan.needs_hand.append(f"{rel}: include '{name}' is not in _includes/; copy it there from the theme")
+
+
+def _plan_relative_includes(src: Path, plan: ImportPlan) -> None:
+    """Copy the files `include_relative` names to where the build looks: beside the page, or the same folder in static/."""
+    planned = {item.rel for item in plan.files}
+    for item in list(plan.files):
+        if not item.rel.startswith("content/") or not item.source:
+            continue
+        for name in _INCLUDE_RELATIVE.findall(item.data.decode("utf-8", "replace")):
+            name = name.strip("\"'")
+            found = src / item.source.rpartition("/")[0] / name
+            target = f"{item.rel.rpartition('/')[0]}/{name}"
+            static = "static/" + target.removeprefix("content/")
+            if ".." in name.split("/") or target in planned or static in planned:
+                continue
+            if found.is_file() and found.resolve().is_relative_to(src):
+                # A `_name` stays beside the page, unpublished; another file is published as Jekyll did, from static/.
+                private = any(part.startswith("_") for part in name.split("/"))
+                plan.files.append(PlannedFile(target if private else static, found.read_bytes(), found.relative_to(src).as_posix()))
+                planned.add(target if private else static)
+            else:
+                plan.needs_hand.append(f"{item.source}: include_relative '{name}' is not beside it")
 
 
 def _plan_locales(src: Path, settings: Mapping[str, Any], plan: ImportPlan) -> None:
