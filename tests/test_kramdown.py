@@ -136,8 +136,27 @@ def test_options_and_comments_are_accepted_and_removed() -> None:
 def test_removing_extensions_keeps_line_numbers() -> None:
     text = "a\n{::comment}\nb\nc\n{:/comment}\nd\n{::nomarkdown}<b>x</b>{:/nomarkdown}\n"
     kept = remove_extensions(text)
-    assert kept == "a\n\n\n\n\nd\n<b>x</b>\n"
-    assert remove_extensions("```\n{::comment}\n```\n") == "```\n{::comment}\n```\n"
+    assert kept == ("a\n\n\n\n\nd\nzzraw0zz\n", ("<b>x</b>",))
+    assert remove_extensions("```\n{::comment}\n```\n") == ("```\n{::comment}\n```\n", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The span form: the content is raw HTML, its `*` no emphasis.
+        ("a {::nomarkdown}<b>*x*</b>{:/nomarkdown} b", "<p>a <b>*x*</b> b</p>"),
+        # The block form, with `{:/}` as the closing tag and options on the opening one.
+        ('{::nomarkdown type="html"}\n<div>\n_a_ $x$\n\n    not code\n</div>\n{:/}\n\nafter *em*',
+         "<div>\n_a_ $x$\n\n    not code\n</div>\n<p>after <em>em</em></p>"),
+        ("{::nomarkdown}\n# not a heading\n{:/nomarkdown}", "# not a heading"),
+        # Inside code it is code; inside a comment it is gone.
+        ("`{::nomarkdown}*a*{:/}`", "<p><code>{::nomarkdown}*a*{:/}</code></p>"),
+        ("{::comment}\n{::nomarkdown}a{:/nomarkdown}\n{:/comment}\nz", "<p>z</p>"),
+        ("x {::nomarkdown/} y", "<p>x  y</p>"),
+    ],
+)
+def test_nomarkdown_content_passes_through_raw(text: str, expected: str) -> None:
+    assert html_of(text) == expected
 
 
 def test_markdown_inside_an_element_nested_in_plain_html() -> None:

@@ -22,7 +22,7 @@ from sitegen.engine.cache import Cache, cache_key
 from sitegen.markup.citations import CitationExtension
 from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
-from sitegen.markup.kramdown import KramdownExtension, remove_extensions
+from sitegen.markup.kramdown import KramdownExtension, remove_extensions, restore_nomarkdown
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, restore_math
 from sitegen.markup.mathml import number_equations, render_math
 from sitegen.model import Heading
@@ -155,7 +155,8 @@ def nesting_problem(text: str) -> tuple[int, str] | None:
 
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     """Render Markdown with math protected, returning HTML, headings and math failures."""
-    tokenised, spans = extract_math(remove_extensions(text))
+    text, raws = remove_extensions(text)
+    tokenised, spans = extract_math(text)
     converter = _converter(style)
     converter.reset()
     body = converter.convert(tokenised)
@@ -171,7 +172,7 @@ def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
         rendered.append(mathml)
         if failure:
             failures.append(failure)
-    body = _polish(restore_math(body, rendered))
+    body = restore_nomarkdown(_polish(restore_math(body, rendered)), raws)
     if "<h1" in body:
         body, toc = _demote_headings(body), tuple(
             Heading(min(h.level + 1, 6), h.anchor, h.text) for h in toc
