@@ -148,7 +148,28 @@ def test_a_file_opts_into_liquid_in_a_site_without_it(make_site: MakeSite) -> No
         ("Line one.\n\n{% frobnicate %}\n", "content/blog/2024-01-02-one.md:7: error: Liquid error: unexpected tag 'frobnicate'"),
         ("{% include missing.html %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: no file 'missing.html' in _includes/"),
         ("{% post_url 2001-01-01-nothing %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: post_url: no post named '2001-01-01-nothing' in content/blog/"),
-        ("{% if x %}never closed\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: expected tag endif, found end of expression"),
+        ("{% if x %}never closed\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: 'if' is never closed with {% endif %}"),
+        ("ok\n\n{% for i in (1..3) %}{% endfor %}\n{% if x %}\n{% for y in z %}{% endfor %}\n",
+         "content/blog/2024-01-02-one.md:8: error: Liquid error: 'if' is never closed with {% endif %}"),
+        ("{{ 'a' | no_such_filter }}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: unknown filter 'no_such_filter'"),
+        ("ok\n{% assign x = %}\n", "content/blog/2024-01-02-one.md:6: error: Liquid error: expected a primitive expression, found end of expression"),
+        # Resource limits: a loop, nested loops, a value doubled again and again, a filter over a huge range.
+        ("ok\n{% for i in (1..100000000) %}x{% endfor %}\n",
+         "content/blog/2024-01-02-one.md:6: error: Liquid error: loops run more than 1,000,000 times (nested loops multiply)"),
+        ("{% for i in (1..10000) %}{% for j in (1..10000) %}x{% endfor %}{% endfor %}\n",
+         "content/blog/2024-01-02-one.md:5: error: Liquid error: loops run more than 1,000,000 times (nested loops multiply)"),
+        ('{% assign s = "xxxxxxxxxx" %}\n{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}\n',
+         "content/blog/2024-01-02-one.md:6: error: Liquid error: assigned values hold more than 20,000,000 bytes"),
+        ('{{ (1..100000000) | join: "," }}\n',
+         "content/blog/2024-01-02-one.md:5: error: Liquid error: a filter was given more than 1,000,000 items"),
+        # Includes never leave _includes/, and include_relative never leaves the page's folder.
+        ("{% include ../pyproject.toml %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: no file '../pyproject.toml' in _includes/"),
+        ("{% include /etc/passwd %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: no file '/etc/passwd' in _includes/"),
+        ("{% include_relative ../../../etc/passwd %}\n",
+         ("content/blog/2024-01-02-one.md:5: error: Liquid error: include_relative: '../../../etc/passwd' must be a path below "
+          "the including file's folder (no '/' first, no '..')")),
+        ("x\n{% include_relative missing.md %}\n",
+         "content/blog/2024-01-02-one.md:6: error: Liquid error: include_relative: no file 'missing.md' in content/blog/"),
     ],
 )
 def test_liquid_errors_name_file_line_and_liquid(make_site: MakeSite, body: str, message: str) -> None:

@@ -13,7 +13,14 @@ import html
 from collections.abc import Mapping
 from typing import Any, TextIO
 
-from liquid import BoundTemplate, ChoiceLoader, DictLoader, Environment, FileSystemLoader, RenderContext
+from liquid import (
+    BoundTemplate,
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    RenderContext,
+)
 from liquid.exceptions import LiquidError
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
@@ -37,7 +44,11 @@ from sitegen.jekyll.tags import (
 from sitegen.markup.markdown import MORE_MARKER
 from sitegen.model import Source
 from sitegen.settings.config import Config
-from sitegen.settings.limits import MAX_LIQUID_LOCALS_BYTES, MAX_LIQUID_LOOP_ITERATIONS, MAX_LIQUID_OUTPUT_BYTES
+from sitegen.settings.limits import (
+    MAX_LIQUID_LOCALS_BYTES,
+    MAX_LIQUID_LOOP_ITERATIONS,
+    MAX_LIQUID_OUTPUT_BYTES,
+)
 
 
 def render_liquid_body(

@@ -23,6 +23,7 @@ from sitegen.markup.citations import CitationExtension
 from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
 from sitegen.markup.kramdown import KramdownExtension, remove_extensions, restore_nomarkdown
+from sitegen.markup.lists import reindent_lists
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, restore_math
 from sitegen.markup.mathml import number_equations, render_math
 from sitegen.model import Heading
@@ -156,7 +157,7 @@ def nesting_problem(text: str) -> tuple[int, str] | None:
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     """Render Markdown with math protected, returning HTML, headings and math failures."""
     text, raws = remove_extensions(text)
-    tokenised, spans = extract_math(text)
+    tokenised, spans = extract_math(reindent_lists(text))
     converter = _converter(style)
     converter.reset()
     body = converter.convert(tokenised)

@@ -1,0 +1,115 @@
+"""List items indented the way kramdown and CommonMark read them, rewritten for Python-Markdown.
+
+kramdown (and CommonMark, and Jupyter) continue a list item with any line
+indented to the item's content column: two spaces after `- `, three after
+`1. `. Python-Markdown wants four spaces per level, so a paragraph, fence,
+display math block or image written under `1. ` with three spaces falls out of
+the list, and `  - b` under `- a` is no nested list. This pass moves every line
+of an item from its content column to Python-Markdown's (four per level),
+keeping the indentation beyond it, so the result parses as kramdown meant it
+(issue 12). Line count and order never change.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sitegen.markup.fences import closes, fence_marker
+
+_ITEM = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}\.)(?P<gap>[ ]+|$)")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_LEVEL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An open list item: where its content starts in the source and where it goes."""
+
+    source_column: int
+    target_column: int
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _shifted(line: str, shift: int) -> str:
+    """Move a line `shift` columns right (left when negative, never past its text)."""
+    if shift >= 0:
+        return " " * shift + line
+    return line[min(-shift, _indent(line)) :]
+
+
+def reindent_lists(text: str) -> str:
+    """Put each list item's content at Python-Markdown's column, as kramdown reads the item."""
+    lines = text.split("\n")
+    if len(lines) < 2 or not any(_ITEM.match(line) for line in lines):
+        return text
+    walker = _Reindenter()
+    return "\n".join(walker.run(line.expandtabs(_LEVEL) if line.startswith((" ", "\t")) else line) for line in lines)
+
+
+class _Reindenter:
+    """Walks the lines once, keeping the open list items and the fence or code block it is in."""
+
+    def __init__(self) -> None:
+        self.items: list[_Item] = []
+        self.after_blank = True
+        self.fence: str | None = None
+        self.fence_shift = 0
+        self.top_code = False  # in an indented code block outside any list
+
+    def run(self, line: str) -> str:
+        """Return the line as Python-Markdown should see it."""
+        if self.fence is not None:
+            if closes(self.fence, line.lstrip(" ")):
+                self.fence = None
+            return _shifted(line, self.fence_shift)
+        if not line.strip():
+            self.after_blank = True
+            return line
+        indent = _indent(line)
+        if self.top_code and indent >= _LEVEL:
+            return line
+        self.top_code = False
+        if self.after_blank:
+            while self.items and indent < self.items[-1].source_column:
+                self.items.pop()
+        if not self.items and fence_marker(line):
+            self.fence, self.fence_shift = fence_marker(line), 0
+            self.after_blank = False
+            return line
+        if _RULE.match(line):
+            self.items.clear()
+            self.after_blank = False
+            return line
+        item = _ITEM.match(line)
+        blank_before, self.after_blank = self.after_blank, False
+        if not self.items and indent >= _LEVEL and blank_before:
+            self.top_code = True
+            return line
+        if item and (blank_before or not self.items or indent >= self.items[-1].source_column or indent < _LEVEL):
+            return self._item(line, item)
+        if not self.items or not blank_before and indent < self.items[-1].source_column:
+            return line  # outside lists, or a lazy continuation of the item's paragraph
+        return self._content(line)
+
+    def _item(self, line: str, item: re.Match[str]) -> str:
+        while self.items and _indent(line) < self.items[-1].source_column:
+            self.items.pop()
+        target = self.items[-1].target_column if self.items else 0
+        gap = len(item.group("gap"))
+        # Five spaces or more after the marker: the content is indented code, one space is the gap.
+        width = len(item.group("marker")) + (gap if 0 < gap <= _LEVEL else 1)
+        self.items.append(_Item(_indent(line) + width, target + _LEVEL))
+        return " " * target + line.lstrip(" ")
+
+    def _content(self, line: str) -> str:
+        top = self.items[-1]
+        shift = top.target_column - top.source_column
+        stripped = line.lstrip(" ")
+        marker = fence_marker(stripped) if "``" in line or "~~" in line else None
+        if marker:
+            self.fence, self.fence_shift = marker, shift
+        return _shifted(line, shift)
