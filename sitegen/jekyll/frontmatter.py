@@ -28,19 +28,20 @@ def is_liquid(meta: Mapping[str, Any], config: Config) -> bool:
     return flag if isinstance(flag, bool) else config.liquid
 
 
-def map_jekyll_fields(data: Mapping[str, Any], *, jekyll: bool = False) -> dict[str, Any]:
-    """Return front matter with Jekyll's fields also set as sitegen's: drafts and tags.
+def map_jekyll_fields(data: Mapping[str, Any], config: Config) -> dict[str, Any]:
+    """Return front matter with Jekyll's fields also set as sitegen's: drafts, and categories as tags when so set.
 
     In a Jekyll file, `image: assets/x.png` is a path from the site root, as Jekyll themes read it.
     """
     meta = dict(data)
+    jekyll = is_liquid(data, config)
     image = meta.get("image")
     if jekyll and isinstance(image, str) and image.strip() and not urlsplit(image).scheme and not image.startswith("/"):
         meta["image"] = "/" + image.strip()
     if meta.get("published") is False and "draft" not in meta:
         meta["draft"] = True
     categories = categories_of(meta)
-    if categories:
+    if categories and config.categories == "tags":
         tags = meta.get("tags")
         listed = tags.split() if isinstance(tags, str) else list(tags) if isinstance(tags, list) else []
         meta["tags"] = [*listed, *(c for c in categories if c not in listed)]

@@ -90,6 +90,9 @@ class ImportPlan:
     needs_hand: list[str] = field(default_factory=list)
     urls: list[OldUrl] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)  # old paths of the site's Atom feed
+    paginators: list[str] = field(default_factory=list)  # old URLs of the pages that listed posts with `paginator`
+    posts: int = 0  # published posts
+    has_categories: bool = False  # some post has categories (front matter or folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +154,11 @@ def plan_import(src: Path) -> ImportPlan:
         plan.files.append(PlannedFile("_config.yml", (src / "_config.yml").read_bytes(), "_config.yml"))
     _plan_includes(src, plan)
     _plan_locales(src, settings, plan)
-    plan.files.append(PlannedFile("pyproject.toml", render_pyproject(settings, style, pages, plan.feeds).encode("utf-8"), "_config.yml"))
+    extra = _plan_pagination(settings, plan)
+    if plan.has_categories:
+        extra["categories"] = "categories"  # Jekyll keeps categories apart from tags
+    pyproject = render_pyproject(settings, style, pages, plan.feeds, extra)
+    plan.files.append(PlannedFile("pyproject.toml", pyproject.encode("utf-8"), "_config.yml"))
     _plan_plugins(settings, plan)
     plan.files.sort(key=lambda f: f.rel)
     return plan
@@ -237,6 +244,8 @@ def _plan_post(path: Path, rel: str, settings: Mapping[str, Any], style: str, pl
         plan.needs_hand.append(f"{rel}: a post without a date in its name or front matter; not imported")
         return
     categories = (*folder.split("/"), *categories_of(meta)) if folder else categories_of(meta)
+    plan.has_categories = plan.has_categories or bool(categories)
+    plan.posts += meta.get("published") is not False
     if folder and path.suffix != ".ipynb":
         text = with_fields(text, {"categories": list(categories)}, replace=True)
     date = _post_date(meta, split)
@@ -313,6 +322,8 @@ def _plan_page(
     text, meta = _read(path, rel)
     if path.name == "404.html" or "paginator." in text:
         reason = "sitegen writes its own 404 page" if path.name == "404.html" else "it lists posts with paginator"
+        if path.name != "404.html":
+            plan.paginators.append(page_old_url(jekyll_url_rel or target_rel, meta, settings))
         plan.needs_hand.append(f"{rel}: not imported, {reason}; sitegen's home and /blog/ list the posts")
         return
     target = f"content/{target_rel}"
@@ -326,6 +337,31 @@ def _plan_page(
     pages.append(stem)
     shown = new if old == new else f"{new} (redirect from the old URL)"
     plan.urls.append(OldUrl(with_baseurl(old, settings), with_baseurl(shown, settings), rel))
+
+
+def _plan_pagination(settings: Mapping[str, Any], plan: ImportPlan) -> dict[str, Any]:
+    """Keep a paginator's old pages answering: `paginate_path` (jekyll-paginate) or `pagination` (-v2)."""
+    from sitegen.jekyll.redirects import paginated_path
+
+    v2: Mapping[str, Any] = settings["pagination"] if isinstance(settings.get("pagination"), dict) else {}
+    per_page = v2.get("per_page") if v2.get("enabled") else settings.get("paginate")
+    if not isinstance(per_page, int) or per_page < 1 or not (plan.paginators or settings.get("paginate_path")):
+        return {}
+    if v2.get("enabled"):
+        folder = (plan.paginators[0] if plan.paginators else "/").rsplit("/", 1)[0]
+        pattern = folder + "/" + str(v2.get("permalink") or "/page/:num/").lstrip("/")
+    else:
+        pattern = str(settings.get("paginate_path") or "/page:num/")
+    if ":num" not in pattern:
+        return {}
+    pattern = "/" + pattern.lstrip("/")
+    for number in range(1, max(1, -(-plan.posts // per_page)) + 1):
+        old_path = paginated_path(pattern, number)
+        new = "/blog/" if number > 1 or old_path != "/" else "/"  # "/" stays the home page, which lists posts too
+        new += f"page/{number}/" if number > 1 else ""
+        shown = with_baseurl(new, settings) + (" (same URL)" if old_path == new else " (redirect)")
+        plan.urls.append(OldUrl(with_baseurl(old_path, settings), shown, "_config.yml"))
+    return {"paginate_path": pattern, "posts_per_page": per_page}
 
 
 def _plan_includes(src: Path, plan: ImportPlan) -> None:

@@ -13,7 +13,7 @@ from sitegen.settings.config import Config
 def read(source: Source, config: Config) -> Document:
     """Read an HTML page; its body is rendered as a template once the site is known (Liquid ones now)."""
     front = parse_front_matter(load_text(source), source.rel)
-    meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
+    meta = map_jekyll_fields(front.data, config)
     liquid = is_liquid(meta, config)
     body = render_liquid(front.body, meta, source, config, front.body_line, markdown=False)
     return Document(

@@ -26,7 +26,7 @@ def read(source: Source, config: Config) -> Document:
     front = parse_front_matter(load_text(source), source.rel)
     if found := nesting_problem(front.body):
         raise ContentError(found[1], source.rel, front.body_line + found[0] - 1)
-    meta = map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config))
+    meta = map_jekyll_fields(front.data, config)
     text = render_liquid(front.body, meta, source, config, front.body_line, markdown=True)
     try:
         rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))
