@@ -83,12 +83,12 @@ def test_an_indented_code_block_inside_an_item_is_four_past_its_content() -> Non
     ],
 )
 def test_the_line_count_never_changes(text: str) -> None:
-    assert len(reindent_lists(text).split("\n")) == len(text.split("\n"))
+    assert reindent_lists(text) == (text, tuple(range(len(text.split("\n")))))
 
 
 def test_code_outside_lists_keeps_its_text() -> None:
-    assert reindent_lists("text\n\n    code\n    - not a list\n") == "text\n\n    code\n    - not a list\n"
-    assert reindent_lists("- x\n\n```\n- fenced\n  stays\n```\n") == "- x\n\n```\n- fenced\n  stays\n```\n"
+    assert reindent_lists("text\n\n    code\n    - not a list\n")[0] == "text\n\n    code\n    - not a list\n"
+    assert reindent_lists("- x\n\n```\n- fenced\n  stays\n```\n")[0] == "- x\n\n```\n- fenced\n  stays\n```\n"
     assert "<hr>\n<p>para</p>" in render_markdown("- a\n\n* * *\n\n  para\n").html
 
 
@@ -96,3 +96,18 @@ def test_wide_markers_and_lazy_lines() -> None:
     assert in_items("10. ten\n\n    content\n", "p") == [1, 1]
     assert in_items("- a\nlazy line\n", "li") == [0]
     assert "lazy line" in render_markdown("- a\nlazy line\n").html
+
+
+def test_an_item_right_after_a_loose_items_paragraph_is_a_new_item() -> None:
+    text = "- A bullet\n  - nested\n\n    its own paragraph\n- Back at the top\n"
+    assert in_items(text, "li") == [0, 1, 0]
+    assert "Back at the top" not in render_markdown(text).html.split("its own paragraph")[0]
+    numbered = "1. one\n   * nested\n\n     nested para\n2. two\n"
+    assert in_items(numbered, "li") == [0, 1, 0]
+
+
+def test_math_failures_keep_their_source_line_when_a_blank_line_is_added() -> None:
+    text = "- a\n\n  para\n- b\n\n  See $\\frac{a}{$ here.\n"
+    rendered = render_markdown(text)
+    assert [failure.line for failure in rendered.math_failures] == [5]
+    assert reindent_lists(text)[1] == (0, 1, 2, 3, 3, 4, 5, 6)

@@ -199,13 +199,15 @@ def _plan_file(
 ) -> None:
     parts = rel.split("/")
     if "_posts" in parts or "_notebooks" in parts:
-        _plan_post(path, rel, settings, style, plan)
+        inner = parts[max(i for i, part in enumerate(parts) if part in ("_posts", "_notebooks")) + 1 :]
+        if not any(part.startswith("_") for part in inner):  # `_shared/x.md`: a part for include_relative
+            _plan_post(path, rel, settings, style, plan)
     elif "_drafts" in parts:
         _plan_draft(path, rel, plan)
     elif parts[0] == "_data":
         plan.files.append(PlannedFile(rel, path.read_bytes(), rel))
-    elif parts[0] in ("_includes",):
-        return  # planned with the includes the content uses
+    elif parts[0] in ("_includes",) or any(part.startswith("_") for part in parts[0 if len(parts) == 1 else 1 :]):
+        return  # includes are planned with the content that uses them; Jekyll publishes no `_file`
     elif parts[0].startswith("_"):
         _plan_collection_item(path, rel, settings, plan, pages)
     elif _has_front_matter(path):

@@ -7,7 +7,7 @@ display math block or image written under `1. ` with three spaces falls out of
 the list, and `  - b` under `- a` is no nested list. This pass moves every line
 of an item from its content column to Python-Markdown's (four per level),
 keeping the indentation beyond it, so the result parses as kramdown meant it
-(issue 12). Line count and order never change.
+(issue 12). Lines keep their order; `reindent_lists` says where each came from.
 """
 
 from __future__ import annotations
@@ -41,13 +41,24 @@ def _shifted(line: str, shift: int) -> str:
     return line[min(-shift, _indent(line)) :]
 
 
-def reindent_lists(text: str) -> str:
-    """Put each list item's content at Python-Markdown's column, as kramdown reads the item."""
+def reindent_lists(text: str) -> tuple[str, tuple[int, ...]]:
+    """Put each list item's content at Python-Markdown's column, as kramdown reads the item.
+
+    Returns the text and, for each of its lines, the line of `text` it comes from: a blank
+    line is added before an item that follows a loose item's paragraph, which Python-Markdown
+    would otherwise take as part of that paragraph.
+    """
     lines = text.split("\n")
     if len(lines) < 2 or not any(_ITEM.match(line) for line in lines):
-        return text
+        return text, tuple(range(len(lines)))
     walker = _Reindenter()
-    return "\n".join(walker.run(line.expandtabs(_LEVEL) if line.startswith((" ", "\t")) else line) for line in lines)
+    out: list[str] = []
+    origin: list[int] = []
+    for number, line in enumerate(lines):
+        for part in walker.run(line.expandtabs(_LEVEL) if line.startswith((" ", "\t")) else line):
+            out.append(part)
+            origin.append(number)
+    return "\n".join(out), tuple(origin)
 
 
 class _Reindenter:
@@ -59,8 +70,27 @@ class _Reindenter:
         self.fence: str | None = None
         self.fence_shift = 0
         self.top_code = False  # in an indented code block outside any list
+        self.loose = False  # a blank line came inside the current item
+        self.previous_was_content = False  # the last line was an item's text, not its marker line
 
-    def run(self, line: str) -> str:
+    def run(self, line: str) -> list[str]:
+        """Return the lines Python-Markdown should see for this one."""
+        had_blank = self.loose
+        shown = self._line(line)
+        if self.blank_needed(line, had_blank):
+            return ["", shown]
+        return [shown]
+
+    def blank_needed(self, line: str, had_blank: bool) -> bool:
+        """Tell whether an item line follows a loose item's text directly (Python-Markdown would run them together)."""
+        item_line = bool(_ITEM.match(line)) and self.fence is None and not self.top_code
+        needed = item_line and had_blank and self.previous_was_content
+        self.previous_was_content = not item_line and bool(line.strip()) and bool(self.items)
+        if item_line:
+            self.loose = False
+        return needed
+
+    def _line(self, line: str) -> str:
         """Return the line as Python-Markdown should see it."""
         if self.fence is not None:
             if closes(self.fence, line.lstrip(" ")):
@@ -68,6 +98,7 @@ class _Reindenter:
             return _shifted(line, self.fence_shift)
         if not line.strip():
             self.after_blank = True
+            self.loose = self.loose or bool(self.items)
             return line
         indent = _indent(line)
         if self.top_code and indent >= _LEVEL:

@@ -157,7 +157,8 @@ def nesting_problem(text: str) -> tuple[int, str] | None:
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     """Render Markdown with math protected, returning HTML, headings and math failures."""
     text, raws = remove_extensions(text)
-    tokenised, spans = extract_math(reindent_lists(text))
+    text, origin = reindent_lists(text)
+    tokenised, spans = extract_math(text)
     converter = _converter(style)
     converter.reset()
     body = converter.convert(tokenised)
@@ -172,7 +173,7 @@ def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
         mathml, failure = render_math(span, numbering, index)
         rendered.append(mathml)
         if failure:
-            failures.append(failure)
+            failures.append(MathFailure(origin[failure.line] if failure.line < len(origin) else failure.line, failure.message))
     body = restore_nomarkdown(_polish(restore_math(body, rendered)), raws)
     if "<h1" in body:
         body, toc = _demote_headings(body), tuple(
