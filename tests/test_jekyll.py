@@ -219,6 +219,38 @@ def test_jekyll_front_matter_fields(make_site: MakeSite) -> None:
     assert "<p>Teaser.</p>" in listing and "Rest." not in listing
 
 
+@pytest.mark.parametrize(
+    ("mode", "tags", "categories"),
+    [
+        ("tags", {"deep-learning", "notes", "numpy"}, set()),
+        ("categories", {"numpy"}, {"deep-learning", "notes"}),
+        ("ignore", {"numpy"}, set()),
+    ],
+)
+def test_categories_become_tags_categories_or_nothing(make_site: MakeSite, mode: str, tags: set[str], categories: set[str]) -> None:
+    root = make_site(
+        {
+            "content/about.md": "About\n",
+            "content/blog/2024-01-02-one.md": post("title: One\ncategories: [Deep Learning, notes]\ntags: [numpy]", "Text.\n"),
+            "content/blog/2024-01-03-two.md": post("title: Two\ncategory: notes", "Text.\n"),
+        },
+        settings=LIQUID_SETTINGS + f'categories = "{mode}"\n',
+    )
+    build_root(root)
+    out = root / "_site"
+    assert {path.parent.name for path in (out / "blog/tags").glob("*/index.html")} == tags
+    assert {path.parent.name for path in (out / "blog/categories").glob("*/index.html")} == categories
+    assert (out / "blog/categories/index.html").is_file() == bool(categories)
+    links = {href for name, href in parse_page(out / "blog/one/index.html").links if name == "href"}
+    assert {link for link in links if "/blog/categories/" in link} == {f"/portfolio/blog/categories/{c}/" for c in categories}
+    if categories:
+        listing = parse_page(out / "blog/categories/notes/index.html")
+        assert listing.title.startswith("Posts in “notes” · ")
+        assert {"/portfolio/blog/one/", "/portfolio/blog/two/"} <= {href for _, href in listing.links}
+        feed = (out / "blog/categories/notes/feed.xml").read_text(encoding="utf-8")
+        assert feed.count("<entry>") == 2
+
+
 def test_unknown_jekyll_layout_warns_and_uses_the_default(make_site: MakeSite) -> None:
     root = make_site(
         {

@@ -9,6 +9,8 @@
   headings are left out of it.
 - `{::comment}…{:/comment}` disappears; `{::options …/}` is accepted and ignored;
   `{::nomarkdown}…{:/nomarkdown}` content passes through as written, not as Markdown.
+- Tables in kramdown's forms (a separator line first, `|===` before the footer,
+  no header) are tables (`sitegen.markup.tables`).
 - `markdown="1"` on an HTML element nested in others makes them Markdown-aware too.
 
 Rules from https://kramdown.gettalong.org/syntax.html (issue 12).
@@ -42,6 +44,7 @@ from sitegen.markup.attributes import (
 )
 from sitegen.markup.blocks import CODE, TEXT, Line, classify_lines
 from sitegen.markup.fences import closes, fence_marker
+from sitegen.markup.tables import rewrite_tables
 
 _IAL_LINE = re.compile(r"^(?P<quote>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)\{:(?![:/])" + BODY + r"\}[ \t]*$")
 _ALD_LINE = re.compile(r"^[ ]{0,3}\{:(?P<name>" + NAME + r"):" + BODY + r"\}[ \t]*$")
@@ -433,6 +436,13 @@ class _DropStrayMarkers(Postprocessor):
         return _STRAY_MARKER.sub("", text) if "zzkdial" in text else text
 
 
+class _Tables(Preprocessor):
+    """Rewrite kramdown's table forms (separator first, `|===` footers, no header) for the tables extension."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return rewrite_tables(lines)
+
+
 class KramdownExtension(Extension):
     """Register the kramdown syntax with a Python-Markdown instance."""
 
@@ -440,6 +450,7 @@ class KramdownExtension(Extension):
         """Add the preprocessor and tree processors."""
         state = _State()
         # After whitespace is normalised (30), before fenced code is stashed (25).
+        md.preprocessors.register(_Tables(md), "kramdown_tables", 28)
         md.preprocessors.register(_BlockAttributes(md, state), "kramdown_attributes", 27)
         # After inline markup exists (20), before attr_list (8) and toc (5); the list after toc.
         md.treeprocessors.register(_ApplyAttributes(md, state), "kramdown_attributes", 15)
