@@ -251,6 +251,44 @@ def test_categories_become_tags_categories_or_nothing(make_site: MakeSite, mode:
         assert feed.count("<entry>") == 2
 
 
+def test_theme_includes_and_front_matter_of_minimal_mistakes_chirpy_and_al_folio(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/about.md": "About\n",
+            "static/img/a.png": b"png",
+            "content/blog/2024-01-02-one.md": post(
+                "title: One\nimage:\n  path: /img/a.png\n  alt: A picture\n"
+                "gallery:\n  - url: /img/a.png\n    image_path: /img/a.png\n    alt: tile",
+                """
+                {% include toc %}
+                {% include figure image_path="/img/a.png" alt="mm figure" caption="A *caption*." %}
+
+                {% include gallery caption="The gallery." %}
+
+                {% include video id="XsxDH4HcOWA" provider="youtube" %}
+
+                {% include embed/youtube.html id='Balreaj8Yqs' %}
+
+                {% include figure.liquid path="img/a.png" class="img-fluid" %}
+
+                {% include video.liquid path="img/clip.mp4" controls=true %}
+                """,
+            ),
+        },
+        settings=LIQUID_SETTINGS,
+    )
+    build_root(root)
+    html = prose(root / "_site/blog/one/index.html")
+    assert '<figure><img src="/portfolio/img/a.png" alt="mm figure"><figcaption>A <em>caption</em>.</figcaption></figure>' in html
+    assert '<figure class="gallery"><a href="/portfolio/img/a.png"><img src="/portfolio/img/a.png" alt="tile"></a>' in html
+    assert '<a href="https://www.youtube.com/watch?v=XsxDH4HcOWA">' in html and "watch?v=Balreaj8Yqs" in html
+    assert '<img src="/portfolio/img/a.png" alt="" class="img-fluid">' in html
+    assert '<video src="/portfolio/img/clip.mp4" controls>' in html
+    page = parse_page(root / "_site/blog/one/index.html")
+    image = next(meta for meta in page.find_all("meta") if meta.get("property") == "og:image")
+    assert image["content"] == "https://example.org/portfolio/img/a.png"
+
+
 def test_unknown_jekyll_layout_warns_and_uses_the_default(make_site: MakeSite) -> None:
     root = make_site(
         {

@@ -31,11 +31,16 @@ def is_liquid(meta: Mapping[str, Any], config: Config) -> bool:
 def map_jekyll_fields(data: Mapping[str, Any], config: Config) -> dict[str, Any]:
     """Return front matter with Jekyll's fields also set as sitegen's: drafts, and categories as tags when so set.
 
-    In a Jekyll file, `image: assets/x.png` is a path from the site root, as Jekyll themes read it.
+    In a Jekyll file, `image: assets/x.png` is a path from the site root, as Jekyll themes read it;
+    Chirpy's `image: {path: …, alt: …}` is the image and its `image_alt`.
     """
     meta = dict(data)
     jekyll = is_liquid(data, config)
     image = meta.get("image")
+    if isinstance(image, Mapping) and isinstance(image.get("path"), str):  # Chirpy: image: {path, alt}
+        meta["image"] = image = image["path"]
+        if isinstance(data["image"].get("alt"), str) and "image_alt" not in meta:
+            meta["image_alt"] = data["image"]["alt"]
     if jekyll and isinstance(image, str) and image.strip() and not urlsplit(image).scheme and not image.startswith("/"):
         meta["image"] = "/" + image.strip()
     if meta.get("published") is False and "draft" not in meta:

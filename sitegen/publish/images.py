@@ -86,7 +86,9 @@ def measure_images(files: Iterable[RasterFile]) -> dict[str, ImageSet]:
             with Image.open(io.BytesIO(file.data)) as image:
                 width, height, image_format = image.width, image.height, image.format or ""
         except (UnidentifiedImageError, OSError) as exc:
-            log.warning("%s: not a readable image, served as it is (%s)", file.dest, exc)
+            # Pillow's message names an in-memory stream by its address: say what it is instead.
+            reason = "not an image format Pillow knows" if isinstance(exc, UnidentifiedImageError) else str(exc)
+            log.warning("%s: not a readable image, served as it is (%s)", file.dest, reason)
             continue
         if image_format in MIME:
             sets[file.dest] = ImageSet(file.dest, width, height, image_format, plan_variants(file.dest, width, height, image_format))
