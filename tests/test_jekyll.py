@@ -151,6 +151,8 @@ def test_a_file_opts_into_liquid_in_a_site_without_it(make_site: MakeSite) -> No
         ("{% if x %}never closed\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: 'if' is never closed with {% endif %}"),
         ("ok\n\n{% for i in (1..3) %}{% endfor %}\n{% if x %}\n{% for y in z %}{% endfor %}\n",
          "content/blog/2024-01-02-one.md:8: error: Liquid error: 'if' is never closed with {% endif %}"),
+        ("{% post_url 2001-01-01-nothing\n  more %}\n",  # one line, even when the tag's argument is not
+         "content/blog/2024-01-02-one.md:5: error: Liquid error: post_url: no post named '2001-01-01-nothing more' in content/blog/"),
         ("{{ 'a' | no_such_filter }}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: unknown filter 'no_such_filter'"),
         ("ok\n{% assign x = %}\n", "content/blog/2024-01-02-one.md:6: error: Liquid error: expected a primitive expression, found end of expression"),
         # Resource limits: a loop, nested loops, a value doubled again and again, a filter over a huge range.

@@ -239,3 +239,8 @@ def test_tables_in_code_and_plain_tables_stay_as_written() -> None:
     assert rewrite_tables(["| a | b |", "|---|---|", "| 1 | 2 |"]) == ["| a | b |", "|---|---|", "| 1 | 2 |"]
     assert rewrite_tables(["```", "|---+---|", "| a | b |", "```"]) == ["```", "|---+---|", "| a | b |", "```"]
     assert rewrite_tables(["text", "", "    |---+---|", "    | a |"]) == ["text", "", "    |---+---|", "    | a |"]
+
+
+def test_two_toc_lists_on_one_list_make_one_table_of_contents() -> None:
+    html = html_of("1. x\n{:toc}\n{:toc}\n\n## A\n")
+    assert html.count('id="markdown-toc"') == 1

@@ -44,7 +44,7 @@ _LIMITS: Mapping[type[LiquidError], str] = {
 
 def located_error(exc: LiquidError, source: Source, config: Config, body_line: int, body: str) -> ContentError:
     """Turn a Liquid error into `file:line: error: Liquid error: …`, in the include when it is there."""
-    message = _message(exc)
+    message = _one_line(_message(exc))
     name = str(exc.template_name or source.rel)
     if name != source.rel and exc.template_name:
         path = Path(name)
@@ -54,6 +54,12 @@ def located_error(exc: LiquidError, source: Source, config: Config, body_line: i
         return ContentError(f"Liquid error: {message} (included from {source.rel})", rel, line)
     line = _line(exc, body)
     return ContentError(f"Liquid error: {message}", source.rel, body_line + line - 1 if line else body_line)
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    """Fold a message onto one line (a tag's argument may span lines), cut to `limit` characters."""
+    folded = " ".join(message.split())
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
 def _message(exc: LiquidError) -> str:

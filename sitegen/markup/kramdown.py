@@ -332,6 +332,8 @@ class _ApplyAttributes(Treeprocessor):
 
     def _apply(self, element: ET.Element, parent: ET.Element, attributes: Attributes) -> None:
         if "toc" in attributes.refs and element.tag in ("ul", "ol"):
+            if not any(child is element for child in parent):
+                return  # a second `{:toc}` on the same list: it is already the table of contents
             placeholder = ET.Element("div", {"data-kramdown-toc": element.tag})
             placeholder.tail = element.tail
             parent[list(parent).index(element)] = placeholder
