@@ -425,3 +425,28 @@ def test_an_edited_include_or_post_title_reaches_the_pages_that_use_them(make_si
     (root / "content/blog/2024-01-02-one.md").write_text(text.replace("title: One", "title: Uno"), encoding="utf-8")
     build(site_config(root), memo=memo)
     assert prose(root / "_site/archive/index.html") == "<p>[Uno]</p>"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"_includes/loop.html": "a\n{% include loop.html %}\n", "content/blog/2024-01-02-one.md": post("title: One", "{% include loop.html %}\n")},
+         "_includes/loop.html:2: error: Liquid error: includes nested too deep (an include that includes itself?) (included from content/blog/2024-01-02-one.md)"),
+        ({**{f"_includes/d{n}.html": f"{{% include d{n + 1}.html %}}" for n in range(40)}, "_includes/d40.html": "end",
+          "content/blog/2024-01-02-one.md": post("title: One", "x\n{% include d0.html %}\n")},
+         "_includes/d29.html:1: error: Liquid error: includes nested too deep (an include that includes itself?) (included from content/blog/2024-01-02-one.md)"),
+        ({"content/page.html": "---\ntitle: Page\n---\n<ul>\n{% for p in site.posts %}<li>{{ p.title }</li>{% endfor %}\n</ul>\n"},
+         "content/page.html:5: error: Liquid error: expected '}}', found end of file"),
+    ],
+)
+def test_runaway_and_broken_liquid_exits_1_with_one_located_line(make_site: MakeSite, files: dict[str, str], expected: str) -> None:
+    import subprocess
+    import sys
+
+    root = make_site({"content/about.md": "About\n", **files}, settings=LIQUID_SETTINGS)
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "--root", str(root)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [expected]
+    assert not (root / "_site").exists()

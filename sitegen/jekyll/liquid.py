@@ -45,6 +45,7 @@ from sitegen.markup.markdown import MORE_MARKER
 from sitegen.model import Source
 from sitegen.settings.config import Config
 from sitegen.settings.limits import (
+    MAX_LIQUID_INCLUDE_DEPTH,
     MAX_LIQUID_LOCALS_BYTES,
     MAX_LIQUID_LOOP_ITERATIONS,
     MAX_LIQUID_OUTPUT_BYTES,
@@ -99,6 +100,8 @@ class JekyllEnvironment(Environment):
     loop_iteration_limit = MAX_LIQUID_LOOP_ITERATIONS
     output_stream_limit = MAX_LIQUID_OUTPUT_BYTES
     local_namespace_limit = MAX_LIQUID_LOCALS_BYTES
+    # An include opens two contexts (its parameters, its own); the page itself holds a few.
+    context_depth_limit = 2 * MAX_LIQUID_INCLUDE_DEPTH + 4
 
 
 @functools.lru_cache(maxsize=8)
