@@ -111,3 +111,10 @@ def test_math_failures_keep_their_source_line_when_a_blank_line_is_added() -> No
     rendered = render_markdown(text)
     assert [failure.line for failure in rendered.math_failures] == [5]
     assert reindent_lists(text)[1] == (0, 1, 2, 3, 3, 4, 5, 6)
+
+
+def test_a_marker_in_an_items_indented_code_is_code() -> None:
+    text = "- a\n\n      - not an item\n      code\n\n- b\n"
+    assert in_items(text, "pre") == [1]
+    assert in_items(text, "li") == [0, 0]
+    assert "- not an item\ncode" in render_markdown(text).html

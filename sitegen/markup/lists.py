@@ -120,7 +120,8 @@ class _Reindenter:
         if not self.items and indent >= _LEVEL and blank_before:
             self.top_code = True
             return line
-        if item and (blank_before or not self.items or indent >= self.items[-1].source_column or indent < _LEVEL):
+        code = blank_before and bool(self.items) and indent >= self.items[-1].source_column + _LEVEL
+        if item and not code and (blank_before or not self.items or indent >= self.items[-1].source_column or indent < _LEVEL):
             return self._item(line, item)
         if not self.items or not blank_before and indent < self.items[-1].source_column:
             return line  # outside lists, or a lazy continuation of the item's paragraph
