@@ -118,3 +118,16 @@ def test_a_marker_in_an_items_indented_code_is_code() -> None:
     assert in_items(text, "pre") == [1]
     assert in_items(text, "li") == [0, 0]
     assert "- not an item\ncode" in render_markdown(text).html
+
+
+def test_lists_inside_block_quotes_continue_at_their_content_column() -> None:
+    text = "> 1. one\n>\n>    para in one\n> 2. two\n\nafter\n"
+    assert in_items(text, "li") == [0, 0]
+    assert in_items(text, "p") == [1, 1, 1, 0]
+    assert in_items("> quote\n>\n> - a\n>   - b\n", "li") == [0, 1]
+
+
+def test_no_list_starts_inside_a_paragraph() -> None:
+    text = "text\n- a\n\n  para\n"
+    assert reindent_lists(text)[0] == text
+    assert "<pre" not in render_markdown(text).html

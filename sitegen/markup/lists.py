@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sitegen.markup.fences import closes, fence_marker
 
 _ITEM = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}\.)(?P<gap>[ ]+|$)")
+_QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _LEVEL = 4
 
@@ -46,18 +47,31 @@ def reindent_lists(text: str) -> tuple[str, tuple[int, ...]]:
 
     Returns the text and, for each of its lines, the line of `text` it comes from: a blank
     line is added before an item that follows a loose item's paragraph, which Python-Markdown
-    would otherwise take as part of that paragraph.
+    would otherwise take as part of that paragraph. Lists inside block quotes are done too.
     """
     lines = text.split("\n")
-    if len(lines) < 2 or not any(_ITEM.match(line) for line in lines):
+    if len(lines) < 2 or not any(_ITEM.match(_QUOTE.sub("", line, count=1)) for line in lines):
         return text, tuple(range(len(lines)))
     walker = _Reindenter()
     out: list[str] = []
     origin: list[int] = []
-    for number, line in enumerate(lines):
+    number = 0
+    while number < len(lines):
+        if walker.at_top() and _QUOTE.match(lines[number]):
+            end = number
+            while end < len(lines) and _QUOTE.match(lines[end]):
+                end += 1
+            quoted, inner = reindent_lists("\n".join(_QUOTE.sub("", line, count=1) for line in lines[number:end]))
+            out += [f"> {line}" if line else ">" for line in quoted.split("\n")]
+            origin += [number + line for line in inner]
+            walker.run(lines[end - 1])  # a quote's last line, as far as the list outside it goes
+            number = end
+            continue
+        line = lines[number]
         for part in walker.run(line.expandtabs(_LEVEL) if line.startswith((" ", "\t")) else line):
             out.append(part)
             origin.append(number)
+        number += 1
     return "\n".join(out), tuple(origin)
 
 
@@ -72,6 +86,10 @@ class _Reindenter:
         self.top_code = False  # in an indented code block outside any list
         self.loose = False  # a blank line came inside the current item
         self.previous_was_content = False  # the last line was an item's text, not its marker line
+
+    def at_top(self) -> bool:
+        """Tell whether the walk is outside every list, fence and code block."""
+        return not self.items and self.fence is None and not self.top_code
 
     def run(self, line: str) -> list[str]:
         """Return the lines Python-Markdown should see for this one."""
@@ -121,7 +139,9 @@ class _Reindenter:
             self.top_code = True
             return line
         code = blank_before and bool(self.items) and indent >= self.items[-1].source_column + _LEVEL
-        if item and not code and (blank_before or not self.items or indent >= self.items[-1].source_column or indent < _LEVEL):
+        # Python-Markdown starts no list inside a paragraph: outside lists an item needs a blank line before it.
+        nested = bool(self.items) and (indent >= self.items[-1].source_column or indent < _LEVEL)
+        if item and not code and (blank_before or nested):
             return self._item(line, item)
         if not self.items or not blank_before and indent < self.items[-1].source_column:
             return line  # outside lists, or a lazy continuation of the item's paragraph
