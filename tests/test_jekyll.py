@@ -274,6 +274,8 @@ def test_theme_includes_and_front_matter_of_minimal_mistakes_chirpy_and_al_folio
                 {% include figure.liquid path="img/a.png" class="img-fluid" %}
 
                 {% include video.liquid path="img/clip.mp4" controls=true %}
+
+                {% seo %}{% feed_meta %}
                 """,
             ),
         },

@@ -124,6 +124,9 @@ def liquid_environment(config: Config, markdown: bool) -> Environment:
         function_tag("twitter", link_out("twitter")),
         function_tag("gist", link_out("gist")),
         function_tag("fn", render_footnote_ref),
+        # jekyll-seo-tag and jekyll-feed: sitegen writes the meta tags and the feed link itself.
+        function_tag("seo", lambda _: ""),
+        function_tag("feed_meta", lambda _: ""),
     )
     for tag in tags:
         env.add_tag(tag)
