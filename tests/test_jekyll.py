@@ -153,6 +153,9 @@ def test_a_file_opts_into_liquid_in_a_site_without_it(make_site: MakeSite) -> No
          "content/blog/2024-01-02-one.md:8: error: Liquid error: 'if' is never closed with {% endif %}"),
         ("{% post_url 2001-01-01-nothing\n  more %}\n",  # one line, even when the tag's argument is not
          "content/blog/2024-01-02-one.md:5: error: Liquid error: post_url: no post named '2001-01-01-nothing more' in content/blog/"),
+        ("ok\n{% raw %}\nnever closed\n", "content/blog/2024-01-02-one.md:6: error: Liquid error: 'raw' is never closed with {% endraw %}"),
+        ("ok\n\n{% highlight python %}\nx = 1\n",
+         "content/blog/2024-01-02-one.md:7: error: Liquid error: 'highlight' is never closed with {% endhighlight %}"),
         ("{{ 'a' | no_such_filter }}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: unknown filter 'no_such_filter'"),
         ("ok\n{% assign x = %}\n", "content/blog/2024-01-02-one.md:6: error: Liquid error: expected a primitive expression, found end of expression"),
         # Resource limits: a loop, nested loops, a value doubled again and again, a filter over a huge range.

@@ -69,6 +69,8 @@ def _message(exc: LiquidError) -> str:
     if isinstance(exc, TemplateNotFoundError):
         return f"no file '{exc.message}' in {INCLUDES_DIR}/"
     message = str(exc.message) if exc.message is not None else type(exc).__name__
+    if message == "unexpected tag 'raw'":  # python-liquid reads a `raw` without `endraw` as an unknown tag
+        return "'raw' is never closed with {% endraw %}"
     unclosed = _unclosed_block(exc)
     return f"'{unclosed}' is never closed with {{% end{unclosed} %}}" if unclosed else message
 

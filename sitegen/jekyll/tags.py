@@ -224,7 +224,7 @@ def block_tag(tag_name: str, render_block: Callable[[str, str], str]) -> type[Ta
             next(stream)
             body = get_parser(self.env).parse_block(stream, frozenset((end, TOKEN_EOF)))
             if stream.current.kind == TOKEN_EOF:
-                raise LiquidSyntaxError(f"'{tag_name}' was never closed with '{{% {end} %}}'", token=token)
+                raise LiquidSyntaxError(f"'{tag_name}' is never closed with {{% {end} %}}", token=token)
             stream.expect(TOKEN_TAG, value=end)
             return BlockFunctionNode(token, text, body, render_block)
 
