@@ -296,6 +296,28 @@ def test_theme_includes_and_front_matter_of_minimal_mistakes_chirpy_and_al_folio
     assert image["content"] == "https://example.org/portfolio/img/a.png"
 
 
+def test_chirpy_media_subpath_is_the_folder_of_a_posts_images(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/about.md": "About\n",
+            "static/img/posts/one/plot.png": b"png",
+            "static/img/posts/one/cover.png": b"png",
+            "content/blog/2024-01-02-one.md": post(
+                "title: One\nmedia_subpath: /img/posts/one\nimage: cover.png",
+                "![Plot](plot.png){: width=\"700\" }\n\n![Elsewhere](/img/posts/one/plot.png) [a link](plot.png)\n",
+            ),
+        },
+        settings=LIQUID_SETTINGS,
+    )
+    report = build_root(root)
+    page = parse_page(root / "_site/blog/one/index.html")
+    images = [img["src"] for img in page.find_all("img")]
+    assert images == ["/portfolio/img/posts/one/plot.png", "/portfolio/img/posts/one/plot.png"]
+    image = next(meta for meta in page.find_all("meta") if meta.get("property") == "og:image")
+    assert image["content"] == "https://example.org/portfolio/img/posts/one/cover.png"
+    assert [w.message for w in report.warnings] == ["link target 'plot.png' does not exist"]  # a link is not an image
+
+
 def test_unknown_jekyll_layout_warns_and_uses_the_default(make_site: MakeSite) -> None:
     root = make_site(
         {

@@ -10,6 +10,7 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.errors import Problem, warning
+from sitegen.jekyll.frontmatter import media_path
 from sitegen.markup.headings import jupyter_anchor, kramdown_anchor
 from sitegen.model import Heading, Listing, LocaleSite, Page, Site, Source
 from sitegen.settings.config import Config
@@ -191,6 +192,8 @@ def rewrite_links(body: str, page: Page, table: LinkTable) -> tuple[str, tuple[P
 
     def replace(match: re.Match[str]) -> str:
         target = match.group(2)
+        if "href" not in match.group(1):  # an image or video: Chirpy's `media_subpath` is its folder
+            target = media_path(target, page.fields)
         rewritten = _rewrite(target, page, table)
         if rewritten is None:
             line = _line_of(read_source_text(page.document.source), target, page.document.body_line)
