@@ -228,6 +228,7 @@ def test_kramdown_tables_with_separators_first_groups_and_footers_are_tables(tex
     assert html.count("<table>") == 1 and "|" not in html
     assert table_rows(html) == [["H1", "H2"], ["a", "b"], ["c", "d"], ["f", "g"]]
     assert 'style="text-align: right;">b<' in html
+    assert re.search(r"<tfoot>\s*<tr>\s*<td[^>]*>f</td>", html) and "zzkd" not in html
 
 
 def test_a_kramdown_table_without_a_header_gets_an_empty_one() -> None:

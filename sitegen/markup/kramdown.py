@@ -44,7 +44,7 @@ from sitegen.markup.attributes import (
 )
 from sitegen.markup.blocks import CODE, TEXT, Line, classify_lines
 from sitegen.markup.fences import closes, fence_marker
-from sitegen.markup.tables import rewrite_tables
+from sitegen.markup.tables import move_footers, rewrite_tables
 
 _IAL_LINE = re.compile(r"^(?P<quote>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)\{:(?![:/])" + BODY + r"\}[ \t]*$")
 _ALD_LINE = re.compile(r"^[ ]{0,3}\{:(?P<name>" + NAME + r"):" + BODY + r"\}[ \t]*$")
@@ -445,6 +445,13 @@ class _Tables(Preprocessor):
         return rewrite_tables(lines)
 
 
+class _TableFooters(Treeprocessor):
+    """Put the footer rows of kramdown tables (after `|===`) into a <tfoot>."""
+
+    def run(self, root: ET.Element) -> None:
+        move_footers(root)
+
+
 class KramdownExtension(Extension):
     """Register the kramdown syntax with a Python-Markdown instance."""
 
@@ -457,5 +464,6 @@ class KramdownExtension(Extension):
         # After inline markup exists (20), before attr_list (8) and toc (5); the list after toc.
         md.treeprocessors.register(_ApplyAttributes(md, state), "kramdown_attributes", 15)
         md.treeprocessors.register(_TableOfContents(md), "kramdown_toc", 4)
+        md.treeprocessors.register(_TableFooters(md), "kramdown_table_footers", 3)
         # After raw HTML is put back (30).
         md.postprocessors.register(_DropStrayMarkers(md), "kramdown_markers", 5)

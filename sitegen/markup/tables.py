@@ -5,17 +5,20 @@ with a separator line (`|-----+-----|`), separate groups of body rows with
 `|---` lines, start the footer with `|===`, and have no header at all.
 Python-Markdown wants a header row, then one separator, then the rows. So the
 separators before the header and between row groups are dropped (the rows stay),
-and a table without a header gets an empty one. A table already in that shape is
+a table without a header gets an empty one, and the rows after `|===` go
+into the table's `<tfoot>`. A table already in that shape is
 left as written; so is every line inside code (issue 12).
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from sitegen.markup.blocks import TEXT, Line, classify_lines
+from sitegen.markup.blocks import TEXT, classify_lines
 
+FOOTER_MARK = "zzkdfootzz"
 _ROW = re.compile(r"^[ ]{0,3}\|")
 _SEPARATOR = re.compile(r"^[ ]{0,3}\|[ \t]*[-=:][-=:+| \t]*$")
 _CELL = re.compile(r"[ \t]*(:?)[-=]+(:?)[ \t]*")
@@ -41,12 +44,12 @@ def rewrite_tables(lines: Sequence[str]) -> list[str]:
             out.append(lines[index])
             index += 1
             continue
-        out += _table(lines[index:end], kinds[index:end])
+        out += _table(lines[index:end])
         index = end
     return out
 
 
-def _table(rows: Sequence[str], kinds: Sequence[Line]) -> list[str]:
+def _table(rows: Sequence[str]) -> list[str]:
     """Rewrite one block of `|` lines, unless Python-Markdown already reads it as kramdown does."""
     separators = [number for number, row in enumerate(rows) if is_separator(row)]
     if not separators or separators == [1] and "=" not in rows[1] and "+" not in rows[1]:
@@ -60,11 +63,32 @@ def _table(rows: Sequence[str], kinds: Sequence[Line]) -> list[str]:
         body = body[2:]
     else:
         alignment = rows[separators[0]]
-    body = [row for row in body if not is_separator(row)]
+    footer_at = next((number for number, row in enumerate(body) if is_separator(row) and "=" in row), len(body))
+    body = [row if number < footer_at else _mark_footer(row) for number, row in enumerate(body) if not is_separator(row)]
     columns = max((_cell_count(row) for row in (*header, *body)), default=1)
     if not header:
         header = ["|" + " |" * columns]
     return [*header, _alignment_row(alignment, columns), *body]
+
+
+def _mark_footer(row: str) -> str:
+    """Mark a footer row in its first cell; `move_footers` takes the rows into a <tfoot>."""
+    return row.replace("|", f"| {FOOTER_MARK} ", 1)
+
+
+def move_footers(root: ET.Element) -> None:
+    """Move the rows marked as footer rows from each table's body into a <tfoot>."""
+    for table in root.iter("table"):
+        body = table.find("tbody")
+        marked = [row for row in body or () if len(row) and (row[0].text or "").startswith(FOOTER_MARK)]
+        if body is None or not marked:
+            continue
+        footer = ET.SubElement(table, "tfoot")
+        footer.text, footer.tail, body.tail = "\n", "\n", "\n"
+        for row in marked:
+            row[0].text = (row[0].text or "").removeprefix(FOOTER_MARK).lstrip()
+            body.remove(row)
+            footer.append(row)
 
 
 def _cell_count(row: str) -> int:
