@@ -346,7 +346,7 @@ def _plan_pagination(settings: Mapping[str, Any], plan: ImportPlan) -> dict[str,
     from sitegen.jekyll.redirects import paginated_path
 
     v2: Mapping[str, Any] = settings["pagination"] if isinstance(settings.get("pagination"), dict) else {}
-    per_page = v2.get("per_page") if v2.get("enabled") else settings.get("paginate")
+    per_page = v2.get("per_page", 10) if v2.get("enabled") else settings.get("paginate")  # v2's default: 10
     if not isinstance(per_page, int) or per_page < 1 or not (plan.paginators or settings.get("paginate_path")):
         return {}
     if v2.get("enabled"):
