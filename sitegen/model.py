@@ -99,6 +99,7 @@ class Page:
     description: str = ""
     summary: str = ""  # HTML
     tags: tuple[TagRef, ...] = ()
+    categories: tuple[TagRef, ...] = ()  # Jekyll categories, when the site lists them apart (`categories` setting)
     draft: bool = False
     reading_minutes: int = 1
     fields: Mapping[str, Any] = field(default_factory=dict)  # every front-matter field, resolved
@@ -123,6 +124,7 @@ class Tag:
     slug: str
     url: str
     posts: tuple[Page, ...]
+    kind: str = "tag"  # "tag", or "category" (a Jekyll category listed apart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +150,8 @@ class LocaleSite:
     tags: tuple[Tag, ...]  # sorted by name
     blog: tuple[Listing, ...]
     tag_listings: Mapping[str, tuple[Listing, ...]]  # tag slug -> its listing pages
+    categories: tuple[Tag, ...] = ()  # Jekyll categories listed apart from tags, sorted by name (kind "category")
+    category_listings: Mapping[str, tuple[Listing, ...]] = field(default_factory=dict)  # category slug -> its listing pages
 
 
 @dataclass(frozen=True, slots=True)

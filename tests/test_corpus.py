@@ -10,6 +10,7 @@ import pytest
 
 from sitegen.jekyll.permalink import dest_for_permalink
 from tests.conftest import CORPUS, MakeSite, add_linked_files, build_root, parse_page
+from tests.corpus_survey import SITES, SiteCounts, survey
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not beside the repository")
 
@@ -89,3 +90,32 @@ def test_unpadded_post_dates_and_quotes_in_file_names(make_site: MakeSite) -> No
     build_root(root)
     assert (root / "_site/blog/etiam/index.html").is_file()
     assert (root / "_site/blog/punctuation-characters/index.html").is_file()
+
+
+@pytest.fixture(scope="module")
+def surveyed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, SiteCounts]:
+    return survey(tmp_path_factory.mktemp("survey"))
+
+
+@pytest.mark.parametrize("name", SITES)
+def test_survey_of_each_imported_corpus_site_finds_nothing_wrong(surveyed: dict[str, SiteCounts], name: str) -> None:
+    counts = surveyed[name]
+    assert counts.files > 0
+    assert counts.visible_syntax == []  # Liquid or kramdown syntax left in the text (outside code)
+    assert counts.layout_stops == [] and counts.build_errors == []
+    assert counts.math_mismatches == []  # <math> elements against the expressions in the source
+    assert counts.tables_lost == []
+    assert counts.broken_links == []  # images and internal links (files the corpus lacks are counted apart)
+    assert counts.old_urls_lost == []
+
+
+def test_the_survey_counts_what_is_wrong(tmp_path: Path) -> None:
+    """The survey's own counters find syntax left visible, math lost and tables lost."""
+    from tests.corpus_survey import left_in_text, page_counts, source_counts
+
+    source = tmp_path / "post.md"
+    source.write_text("$$a$$ and $$b$$\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\n$$code$$\n```\n{% raw %}{{ shown }}{% endraw %}\n")
+    assert source_counts(source) == (2, 1)
+    maths, tables, visible = page_counts('<div class="prose"><p>x <math></math> {: .left} {{ shown }}</p></div></article>')
+    assert (maths, tables) == (1, 0)
+    assert left_in_text(visible, source.read_text()) == ["{: .left}"]

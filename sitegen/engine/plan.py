@@ -126,10 +126,11 @@ def plan_blog(planner: Planner, site: LocaleSite) -> Iterator[Job]:
 
 
 def plan_tag_listings(planner: Planner, site: LocaleSite) -> Iterator[Job]:
-    """Plan the listing pages of every tag; a tag page can show any of the tag's posts."""
-    for tag in site.tags:
+    """Plan the listing pages of every tag and category; a tag page can show any of the tag's posts."""
+    for tag in (*site.tags, *site.categories):
         tag_inputs = planner.pages.of_tags([tag])
-        for listing in site.tag_listings[tag.slug]:
+        listings = site.tag_listings if tag.kind == "tag" else site.category_listings
+        for listing in listings[tag.slug]:
             posts = planner.pages.of_all(listing.posts)
             subject = (listing, tag)
             parts = (_listing_place(listing), posts, tag_inputs)
@@ -142,11 +143,14 @@ def _listing_place(listing: Listing) -> Listing:
 
 
 def plan_tags_index(planner: Planner, site: LocaleSite, locales: Locales) -> Iterator[Job]:
-    """Plan the page listing every tag of this locale."""
+    """Plan the page listing every tag of this locale, and the one listing its categories when it has them."""
     from sitegen.site.urls import locale_prefix, pretty_dest
 
     dest = pretty_dest(locale_prefix(site.locale, locales.default) + "blog/tags")
     yield planner.template_job("tags", "tags.html", dest, site.locale, None, planner.pages.of_tags(site.tags))
+    if site.categories:
+        dest = pretty_dest(locale_prefix(site.locale, locales.default) + "blog/categories")
+        yield planner.template_job("tags", "tags.html", dest, site.locale, "category", planner.pages.of_tags(site.categories))
 
 
 def plan_home(planner: Planner, site: LocaleSite, locales: Locales) -> Iterator[Job]:

@@ -155,7 +155,8 @@ def _render_listing(job: Job, context: SiteContext | None) -> Made:
 
 def _render_tags(job: Job, context: SiteContext | None) -> Made:
     assert context is not None
-    return context.render("tags.html", job.dest, {"tags": context.site.tags})
+    listed = context.site.categories if job.subject == "category" else context.site.tags
+    return context.render("tags.html", job.dest, {"tags": listed, "kind": job.subject or "tag"})
 
 
 def _render_home(job: Job, context: SiteContext | None) -> Made:

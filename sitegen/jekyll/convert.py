@@ -64,8 +64,10 @@ def _without_key(lines: list[str], key: str) -> list[str]:
     return kept
 
 
-def render_pyproject(settings: Mapping[str, Any], style: str, pages: list[str], feeds: list[str]) -> str:
-    """Write [tool.sitegen] from _config.yml."""
+def render_pyproject(
+    settings: Mapping[str, Any], style: str, pages: list[str], feeds: list[str], extra: Mapping[str, Any]
+) -> str:
+    """Write [tool.sitegen] from _config.yml, with the values the import worked out (`extra`)."""
     author = settings.get("author")
     if isinstance(author, dict):
         author = author.get("name")
@@ -88,6 +90,7 @@ def render_pyproject(settings: Mapping[str, Any], style: str, pages: list[str], 
         values["timezone"] = settings["timezone"]
     if feeds:
         values["feed_aliases"] = feeds
+    values.update(extra)
     lines = ["# Imported from a Jekyll site's _config.yml (kept beside this file for Liquid's site.*).", "[tool.sitegen]"]
     lines += [f"{key} = {_toml(value)}" for key, value in values.items()]
     return "\n".join(lines) + "\n"

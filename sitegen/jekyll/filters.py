@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -12,8 +13,10 @@ from urllib.parse import quote, quote_plus, urlsplit
 from zoneinfo import ZoneInfo
 
 from liquid import Environment
+from liquid.exceptions import FilterValueError
 from liquid.filter import with_context
 
+from sitegen.settings.limits import MAX_LIQUID_FILTER_ITEMS
 from sitegen.site.urls import slugify as sitegen_slugify
 
 _UTC = ZoneInfo("UTC")
@@ -226,4 +229,26 @@ def register_filters(env: Environment, base_path: str, base_url: str, style: str
     }
     for name, function in filters.items():
         env.add_filter(name, function)
+    for name in _WALKING_FILTERS:
+        if name in env.filters:
+            env.add_filter(name, _bounded(env.filters[name]))
+
+
+# Filters that walk every item of their input: a range such as (1..100000000) costs nothing until one does.
+_WALKING_FILTERS = (
+    "join", "sort", "sort_natural", "reverse", "uniq", "compact", "map", "concat", "where", "sum", "jsonify",
+    "where_exp", "group_by", "group_by_exp", "array_to_sentence_string",
+)
+
+
+def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap a filter so that it refuses an input of more than MAX_LIQUID_FILTER_ITEMS items."""
+
+    @functools.wraps(function)
+    def bounded(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, (range, list, tuple)) and len(value) > MAX_LIQUID_FILTER_ITEMS:
+            raise FilterValueError(f"a filter was given more than {MAX_LIQUID_FILTER_ITEMS:,} items", token=None)
+        return function(value, *args, **kwargs)
+
+    return bounded
 

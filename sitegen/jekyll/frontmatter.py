@@ -36,23 +36,40 @@ def mark_liquid(data: Mapping[str, Any], body: str, config: Config, *, markdown:
     return {**data, "liquid": True}
 
 
-def map_jekyll_fields(data: Mapping[str, Any], *, jekyll: bool = False) -> dict[str, Any]:
-    """Return front matter with Jekyll's fields also set as sitegen's: drafts and tags.
+def map_jekyll_fields(data: Mapping[str, Any], config: Config) -> dict[str, Any]:
+    """Return front matter with Jekyll's fields also set as sitegen's: drafts, and categories as tags when so set.
 
-    In a Jekyll file, `image: assets/x.png` is a path from the site root, as Jekyll themes read it.
+    In a Jekyll file, `image: assets/x.png` is a path from the site root, as Jekyll themes read it;
+    Chirpy's `image: {path: …, alt: …}` is the image and its `image_alt`.
     """
     meta = dict(data)
+    jekyll = is_liquid(data, config)
     image = meta.get("image")
+    if isinstance(image, Mapping) and isinstance(image.get("path"), str):  # Chirpy: image: {path, alt}
+        meta["image"] = image = image["path"]
+        if isinstance(data["image"].get("alt"), str) and "image_alt" not in meta:
+            meta["image_alt"] = data["image"]["alt"]
     if jekyll and isinstance(image, str) and image.strip() and not urlsplit(image).scheme and not image.startswith("/"):
-        meta["image"] = "/" + image.strip()
+        meta["image"] = media_path(image.strip(), meta) if media_path(image.strip(), meta) != image.strip() else "/" + image.strip()
     if meta.get("published") is False and "draft" not in meta:
         meta["draft"] = True
     categories = categories_of(meta)
-    if categories:
+    if categories and config.categories == "tags":
         tags = meta.get("tags")
         listed = tags.split() if isinstance(tags, str) else list(tags) if isinstance(tags, list) else []
         meta["tags"] = [*listed, *(c for c in categories if c not in listed)]
     return meta
+
+
+MEDIA_FIELDS = ("media_subpath", "img_path")  # Chirpy's folder for a post's images (img_path before v7)
+
+
+def media_path(target: str, fields: Mapping[str, Any]) -> str:
+    """Put a relative image path under the page's `media_subpath` (Chirpy), when it has one."""
+    folder = next((fields[name] for name in MEDIA_FIELDS if isinstance(fields.get(name), str) and fields[name].strip()), "")
+    if not folder or not target or target.startswith(("/", "#", "data:")) or urlsplit(target).scheme:
+        return target
+    return "/" + folder.strip().strip("/") + "/" + target.removeprefix("./")
 
 
 def map_layout(name: str, config: Config) -> str | None:

@@ -49,6 +49,7 @@ _NOT_SITE = re.compile(
 )
 _SKIPPED_DIRS = {"_site", "node_modules", "vendor", ".git", ".github", ".jekyll-cache", ".sass-cache", "_layouts", "_sass"}
 _INCLUDE = re.compile(r"\{%-?\s*include\s+([^\s%]+)")
+_INCLUDE_RELATIVE = re.compile(r"\{%-?\s*include_relative\s+([^\s%{]+)")
 _PLUGIN_NOTES = {
     "jekyll-paginate": "sitegen paginates the blog itself (posts_per_page)",
     "jekyll-paginate-v2": "sitegen paginates the blog itself (posts_per_page)",
@@ -89,6 +90,9 @@ class ImportPlan:
     needs_hand: list[str] = field(default_factory=list)
     urls: list[OldUrl] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)  # old paths of the site's Atom feed
+    paginators: list[str] = field(default_factory=list)  # old URLs of the pages that listed posts with `paginator`
+    posts: int = 0  # published posts
+    has_categories: bool = False  # some post has categories (front matter or folder)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +154,11 @@ def plan_import(src: Path) -> ImportPlan:
         plan.files.append(PlannedFile("_config.yml", (src / "_config.yml").read_bytes(), "_config.yml"))
     _plan_includes(src, plan)
     _plan_locales(src, settings, plan)
-    plan.files.append(PlannedFile("pyproject.toml", render_pyproject(settings, style, pages, plan.feeds).encode("utf-8"), "_config.yml"))
+    extra = _plan_pagination(settings, plan)
+    if plan.has_categories:
+        extra["categories"] = "categories"  # Jekyll keeps categories apart from tags
+    pyproject = render_pyproject(settings, style, pages, plan.feeds, extra)
+    plan.files.append(PlannedFile("pyproject.toml", pyproject.encode("utf-8"), "_config.yml"))
     _plan_plugins(settings, plan)
     plan.files.sort(key=lambda f: f.rel)
     return plan
@@ -191,13 +199,15 @@ def _plan_file(
 ) -> None:
     parts = rel.split("/")
     if "_posts" in parts or "_notebooks" in parts:
-        _plan_post(path, rel, settings, style, plan)
+        inner = parts[max(i for i, part in enumerate(parts) if part in ("_posts", "_notebooks")) + 1 :]
+        if not any(part.startswith("_") for part in inner):  # `_shared/x.md`: a part for include_relative
+            _plan_post(path, rel, settings, style, plan)
     elif "_drafts" in parts:
         _plan_draft(path, rel, plan)
     elif parts[0] == "_data":
         plan.files.append(PlannedFile(rel, path.read_bytes(), rel))
-    elif parts[0] in ("_includes",):
-        return  # planned with the includes the content uses
+    elif parts[0] in ("_includes",) or any(part.startswith("_") for part in parts[0 if len(parts) == 1 else 1 :]):
+        return  # includes are planned with the content that uses them; Jekyll publishes no `_file`
     elif parts[0].startswith("_"):
         _plan_collection_item(path, rel, settings, plan, pages)
     elif _has_front_matter(path):
@@ -236,6 +246,8 @@ def _plan_post(path: Path, rel: str, settings: Mapping[str, Any], style: str, pl
         plan.needs_hand.append(f"{rel}: a post without a date in its name or front matter; not imported")
         return
     categories = (*folder.split("/"), *categories_of(meta)) if folder else categories_of(meta)
+    plan.has_categories = plan.has_categories or bool(categories)
+    plan.posts += meta.get("published") is not False
     if folder and path.suffix != ".ipynb":
         text = with_fields(text, {"categories": list(categories)}, replace=True)
     date = _post_date(meta, split)
@@ -312,6 +324,8 @@ def _plan_page(
     text, meta = _read(path, rel)
     if path.name == "404.html" or "paginator." in text:
         reason = "sitegen writes its own 404 page" if path.name == "404.html" else "it lists posts with paginator"
+        if path.name != "404.html":
+            plan.paginators.append(page_old_url(jekyll_url_rel or target_rel, meta, settings))
         plan.needs_hand.append(f"{rel}: not imported, {reason}; sitegen's home and /blog/ list the posts")
         return
     target = f"content/{target_rel}"
@@ -327,6 +341,31 @@ def _plan_page(
     plan.urls.append(OldUrl(with_baseurl(old, settings), with_baseurl(shown, settings), rel))
 
 
+def _plan_pagination(settings: Mapping[str, Any], plan: ImportPlan) -> dict[str, Any]:
+    """Keep a paginator's old pages answering: `paginate_path` (jekyll-paginate) or `pagination` (-v2)."""
+    from sitegen.jekyll.redirects import paginated_path
+
+    v2: Mapping[str, Any] = settings["pagination"] if isinstance(settings.get("pagination"), dict) else {}
+    per_page = v2.get("per_page", 10) if v2.get("enabled") else settings.get("paginate")  # v2's default: 10
+    if not isinstance(per_page, int) or per_page < 1 or not (plan.paginators or settings.get("paginate_path")):
+        return {}
+    if v2.get("enabled"):
+        folder = (plan.paginators[0] if plan.paginators else "/").rsplit("/", 1)[0]
+        pattern = folder + "/" + str(v2.get("permalink") or "/page/:num/").lstrip("/")
+    else:
+        pattern = str(settings.get("paginate_path") or "/page:num/")
+    if ":num" not in pattern:
+        return {}
+    pattern = "/" + pattern.lstrip("/")
+    for number in range(1, max(1, -(-plan.posts // per_page)) + 1):
+        old_path = paginated_path(pattern, number)
+        new = "/blog/" if number > 1 or old_path != "/" else "/"  # "/" stays the home page, which lists posts too
+        new += f"page/{number}/" if number > 1 else ""
+        shown = with_baseurl(new, settings) + (" (same URL)" if old_path == new else " (redirect)")
+        plan.urls.append(OldUrl(with_baseurl(old_path, settings), shown, "_config.yml"))
+    return {"paginate_path": pattern, "posts_per_page": per_page}
+
+
 def _plan_includes(src: Path, plan: ImportPlan) -> None:
     """Copy the includes the imported content uses; name the ones the repository does not have."""
     used: dict[str, str] = {}
@@ -334,6 +373,7 @@ def _plan_includes(src: Path, plan: ImportPlan) -> None:
         if planned.rel.startswith("content/"):
             for name in _INCLUDE.findall(planned.data.decode("utf-8", "replace")):
                 used.setdefault(name.strip("\"'"), planned.source)
+    _plan_relative_includes(src, plan)
     folder = src / "_includes"
     for name, rel in sorted(used.items()):
         path = folder / name
@@ -343,6 +383,28 @@ def _plan_includes(src: Path, plan: ImportPlan) -> None:
             plan.needs_hand.append(f"{rel}: include '{name}' is the theme's; sitegen's stand-in renders it")
         elif "{{" not in name:
             plan.needs_hand.append(f"{rel}: include '{name}' is not in _includes/; copy it there from the theme")
+
+
+def _plan_relative_includes(src: Path, plan: ImportPlan) -> None:
+    """Copy the files `include_relative` names to where the build looks: beside the page, or the same folder in static/."""
+    planned = {item.rel for item in plan.files}
+    for item in list(plan.files):
+        if not item.rel.startswith("content/") or not item.source:
+            continue
+        for name in _INCLUDE_RELATIVE.findall(item.data.decode("utf-8", "replace")):
+            name = name.strip("\"'")
+            found = src / item.source.rpartition("/")[0] / name
+            target = f"{item.rel.rpartition('/')[0]}/{name}"
+            static = "static/" + target.removeprefix("content/")
+            if ".." in name.split("/") or target in planned or static in planned:
+                continue
+            if found.is_file() and found.resolve().is_relative_to(src):
+                # A `_name` stays beside the page, unpublished; another file is published as Jekyll did, from static/.
+                private = any(part.startswith("_") for part in name.split("/"))
+                plan.files.append(PlannedFile(target if private else static, found.read_bytes(), found.relative_to(src).as_posix()))
+                planned.add(target if private else static)
+            else:
+                plan.needs_hand.append(f"{item.source}: include_relative '{name}' is not beside it")
 
 
 def _plan_locales(src: Path, settings: Mapping[str, Any], plan: ImportPlan) -> None:

@@ -11,32 +11,45 @@ from __future__ import annotations
 import functools
 import html
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
-from liquid import ChoiceLoader, DictLoader, Environment, FileSystemLoader
-from liquid.exceptions import LiquidError, TemplateNotFoundError
+from liquid import (
+    BoundTemplate,
+    ChoiceLoader,
+    DictLoader,
+    Environment,
+    FileSystemLoader,
+    RenderContext,
+)
+from liquid.exceptions import LiquidError
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from sitegen.errors import ContentError
+from sitegen.jekyll.errors import INCLUDES_DIR, located_error
 from sitegen.jekyll.includes import FALLBACK_INCLUDES
 from sitegen.jekyll.site import JekyllSite, page_variables
 from sitegen.jekyll.tags import (
-    IncludeTag,
     block_tag,
     function_tag,
+    include_tag,
     link_out,
+    load_from_includes,
+    relative_loader,
     render_details,
     render_footnote_ref,
 )
 from sitegen.markup.markdown import MORE_MARKER
 from sitegen.model import Source
 from sitegen.settings.config import Config
-
-INCLUDES_DIR = "_includes"
+from sitegen.settings.limits import (
+    MAX_LIQUID_INCLUDE_DEPTH,
+    MAX_LIQUID_LOCALS_BYTES,
+    MAX_LIQUID_LOOP_ITERATIONS,
+    MAX_LIQUID_OUTPUT_BYTES,
+)
 
 
 def render_liquid_body(
@@ -54,7 +67,7 @@ def render_liquid_body(
     except ContentError:
         raise
     except LiquidError as exc:
-        raise _located(exc, source, config, body_line) from None
+        raise located_error(exc, source, config, body_line, body) from None
     return _mark_excerpt(text, meta, site)
 
 
@@ -68,33 +81,42 @@ def _mark_excerpt(text: str, meta: Mapping[str, Any], site: JekyllSite) -> str:
     return text.replace(separator, MORE_MARKER, 1)
 
 
-def _located(exc: LiquidError, source: Source, config: Config, body_line: int) -> ContentError:
-    """Turn a Liquid error into `file:line: error: Liquid …`, in the include when it is there."""
-    message = str(exc.message) if exc.message is not None else type(exc).__name__
-    if isinstance(exc, TemplateNotFoundError):
-        message = f"no file '{exc.message}' in {INCLUDES_DIR}/"
-    context = exc.context()
-    line = context[0] if context else None
-    name = str(exc.template_name or source.rel)
-    if name != source.rel and exc.template_name:
-        path = Path(str(exc.template_name))
-        rel = path.relative_to(config.root).as_posix() if path.is_absolute() and path.is_relative_to(config.root) else name
-        return ContentError(f"Liquid error: {message} (included from {source.rel})", rel, line)
-    return ContentError(f"Liquid error: {message}", source.rel, body_line + line - 1 if line else body_line)
+class _Template(BoundTemplate):
+    """A template whose errors name it, also those Liquid raises without a file (resource limits)."""
+
+    def render_with_context(self, context: RenderContext, buffer: TextIO, *args: Any, **kwargs: Any) -> None:
+        try:
+            super().render_with_context(context, buffer, *args, **kwargs)
+        except LiquidError as exc:
+            if exc.template_name is None:
+                exc.template_name = self.full_name()
+            raise
+
+
+class JekyllEnvironment(Environment):
+    """Liquid with limits: a page cannot loop, nest or grow without end (README, "Errors and limits")."""
+
+    template_class = _Template
+    loop_iteration_limit = MAX_LIQUID_LOOP_ITERATIONS
+    output_stream_limit = MAX_LIQUID_OUTPUT_BYTES
+    local_namespace_limit = MAX_LIQUID_LOCALS_BYTES
+    # An include opens two contexts (its parameters, its own); the page itself holds a few.
+    context_depth_limit = 2 * MAX_LIQUID_INCLUDE_DEPTH + 4
 
 
 @functools.lru_cache(maxsize=8)
 def liquid_environment(config: Config, markdown: bool) -> Environment:
     """Make the Liquid environment: standard Liquid plus Jekyll's filters and tags, _includes/ as includes."""
     from sitegen.jekyll.filters import register_filters
-    from sitegen.jekyll.site import link_url, post_url
+    from sitegen.jekyll.site import link_url, post_url, relative_include
 
     loader = ChoiceLoader([FileSystemLoader(config.root / INCLUDES_DIR), DictLoader(dict(FALLBACK_INCLUDES))])
-    env = Environment(loader=loader, extra=False)
+    env = JekyllEnvironment(loader=loader, extra=False)
     register_filters(env, config.base_path, config.base_url, config.pygments_style)
     highlight = functools.partial(render_highlight, markdown=markdown, style=config.pygments_style)
     tags = (
-        IncludeTag,
+        include_tag("include", load_from_includes),
+        include_tag("include_relative", relative_loader(functools.partial(relative_include, config))),
         block_tag("highlight", highlight),
         block_tag("details", render_details),
         function_tag("link", functools.partial(link_url, config)),
@@ -102,6 +124,9 @@ def liquid_environment(config: Config, markdown: bool) -> Environment:
         function_tag("twitter", link_out("twitter")),
         function_tag("gist", link_out("gist")),
         function_tag("fn", render_footnote_ref),
+        # jekyll-seo-tag and jekyll-feed: sitegen writes the meta tags and the feed link itself.
+        function_tag("seo", lambda _: ""),
+        function_tag("feed_meta", lambda _: ""),
     )
     for tag in tags:
         env.add_tag(tag)

@@ -1,4 +1,4 @@
-"""Redirect pages for `redirect_from:` and `aliases:`: old URLs that now answer with the page's new one.
+"""Redirect pages for `redirect_from:`, `aliases:` and a Jekyll paginator's old pages: old URLs that still answer.
 
 Each is a small HTML page with a meta refresh and a canonical link, listed
 nowhere (not in the sitemap, feeds or listings) and kept out of search engines.
@@ -54,7 +54,37 @@ def render_redirects(site: Site, config: Config, taken: Sequence[str]) -> tuple[
                 problems.append(warning(f"redirect from '{path}' not written: '{dest}' is another page", page.source_rel, line))
                 continue
             outputs[dest] = Output(dest, render_redirect_page(page, config).encode("utf-8"), frozenset({page.source_rel}))
+    for dest, output in _listing_redirects(site, config).items():
+        if dest not in occupied and dest not in outputs:  # an old page URL that is a page now answers as it is
+            outputs[dest] = output
     return tuple(outputs[dest] for dest in sorted(outputs)), tuple(problems)
+
+
+def _listing_redirects(site: Site, config: Config) -> dict[str, Output]:
+    """Redirect a Jekyll paginator's old pages (`paginate_path`, "/page:num/") to the blog's listing pages."""
+    if not config.paginate_path:
+        return {}
+    home = next((s for s in site.locales.values() if s.blog and s.blog[0].dest == "blog/index.html"), None)
+    outputs: dict[str, Output] = {}
+    for listing in home.blog if home else ():
+        path = paginated_path(config.paginate_path, listing.number)
+        language = home.locale if home else "en"
+        title = f"Blog, page {listing.number}" if listing.number > 1 else "Blog"
+        page = redirect_html(listing.url, title, language, config)
+        outputs[dest_for_permalink(path)] = Output(dest_for_permalink(path), page.encode("utf-8"))
+    return outputs
+
+
+def paginated_path(pattern: str, number: int) -> str:
+    """Return the old URL path of listing page `number`: page 1 is the paginator's own folder, as in Jekyll.
+
+    "/page:num/" -> "/" and "/page2/"; "/blog/page/:num/" -> "/blog/" and "/blog/page/2/".
+    """
+    if number > 1:
+        return "/" + pattern.replace(":num", str(number)).lstrip("/")
+    folder = pattern.split(":num", 1)[0].rpartition("/")[0]
+    folder = folder.removesuffix("/page") if folder.endswith("/page") or folder == "/page" else folder
+    return folder.rstrip("/") + "/"
 
 
 def _published(site: Site) -> Iterator[Page]:
@@ -66,12 +96,17 @@ def _published(site: Site) -> Iterator[Page]:
 
 def render_redirect_page(page: Page, config: Config) -> str:
     """Return the HTML of a page that sends readers (and search engines) to `page`."""
-    target = html.escape(page.url, quote=True)
-    canonical = html.escape(absolute_url(page.url, config.base_url), quote=True)
-    title = html.escape(page.title)
+    return redirect_html(page.url, page.title, page.language or page.locale, config)
+
+
+def redirect_html(url: str, title: str, language: str, config: Config) -> str:
+    """Return a page with a meta refresh and a canonical link to `url`, kept out of search engines."""
+    target = html.escape(url, quote=True)
+    canonical = html.escape(absolute_url(url, config.base_url), quote=True)
+    title = html.escape(title)
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{html.escape(page.language or page.locale)}">\n'
+        f'<html lang="{html.escape(language)}">\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
         f"<title>{title}</title>\n"

@@ -223,3 +223,25 @@ def _candidates(config: Config, target: str) -> Iterator[Path]:
         yield config.content_path / JEKYLL_FOLDERS[first] / rest
     yield config.content_path / target
     yield config.static_path / target
+
+
+def relative_include(config: Config, including: str, target: str) -> Path:
+    """`{% include_relative file %}`: a file in the including file's folder, or below it, never outside the site.
+
+    The importer puts a Jekyll folder's files without front matter under static/, so the
+    same folder there is looked in too (content/notes/ -> static/notes/).
+    """
+    parts = target.strip().replace("\\", "/").split("/")
+    if not target.strip() or target.strip().startswith("/") or ".." in parts:
+        raise LookupError(f"'{target}' must be a path below the including file's folder (no '/' first, no '..')")
+    base = Path(including) if Path(including).is_absolute() else config.root / including
+    folders = [base.parent]
+    if base.parent.is_relative_to(config.content_path):
+        folders.append(config.static_path / base.parent.relative_to(config.content_path))
+    root = config.root.resolve()
+    for folder in folders:
+        candidate = folder.joinpath(*parts)
+        if candidate.is_file() and candidate.resolve().is_relative_to(root):
+            return candidate
+    where = base.parent.relative_to(config.root).as_posix() if base.parent.is_relative_to(config.root) else base.parent.name
+    raise LookupError(f"no file '{target}' in {where}/")

@@ -1,4 +1,4 @@
-"""Jekyll's Liquid tags: include (with key=value parameters), highlight, link, post_url, and plugin tags."""
+"""Jekyll's Liquid tags: include and include_relative (with key=value parameters), highlight, link, post_url, and plugin tags."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from liquid.stream import TokenStream
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG, Token
 
 if TYPE_CHECKING:
-    from liquid import Environment, RenderContext
+    from pathlib import Path
+
+    from liquid import BoundTemplate, Environment, RenderContext
 
 # `key=value` pairs of a Jekyll include: value is a quoted string or a variable.
 _PARAM = re.compile(r"""([\w-]+)\s*=\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|\S+)""")
@@ -52,29 +54,28 @@ class _Value:
         return self.literal
 
 
+# How an include tag finds its file: (context, evaluated name, the tag's token) -> the template.
+Loader = Callable[["RenderContext", str, Token], "BoundTemplate"]
+
+
 class IncludeNode(Node):
-    """`{% include name.html key="value" other=page.var %}`: the file from _includes/, with `include.*`."""
+    """`{% include name.html key="value" other=page.var %}`: the file its loader finds, with `include.*`."""
 
-    __slots__ = ("name", "params")
+    __slots__ = ("load", "name", "params")
 
-    def __init__(self, token: Token, name: _Value, params: dict[str, _Value]) -> None:
+    def __init__(self, token: Token, name: _Value, params: dict[str, _Value], load: Loader) -> None:
         super().__init__(token)
         self.name = name
         self.params = params
+        self.load = load
         self.blank = False
 
     def __str__(self) -> str:
-        return "{% include %}"
+        return f"{{% {self.token.value} %}}"
 
     def render_to_output(self, context: RenderContext, buffer: TextIO) -> int:
         """Render the included file with its parameters as `include`."""
-        name = str(self.name.evaluate(context))
-        try:
-            template = context.env.get_template(name, context=context, tag="include")
-        except TemplateNotFoundError as err:
-            err.token = self.token
-            err.template_name = context.template.full_name()
-            raise
+        template = self.load(context, str(self.name.evaluate(context)), self.token)
         params = {key: value.evaluate(context) for key, value in self.params.items()}
         with context.extend({"include": params}, template=template):
             template.render_with_context(context, buffer, partial=True)
@@ -84,20 +85,60 @@ class IncludeNode(Node):
         return ()
 
 
-class IncludeTag(Tag):
-    """Jekyll's include: an unquoted file name and `key=value` parameters."""
+def load_from_includes(context: RenderContext, name: str, token: Token) -> BoundTemplate:
+    """Find an `include` file through the environment's loader (_includes/, then the stand-ins)."""
+    try:
+        return context.env.get_template(name, context=context, tag="include")
+    except TemplateNotFoundError as err:
+        err.token = token
+        err.template_name = context.template.full_name()
+        raise
 
-    name = "include"
-    block = False
 
-    def parse(self, stream: TokenStream) -> Node:
-        token, text = _expression_text(stream)
-        if not text:
-            raise LiquidSyntaxError("include needs a file name: {% include file.html %}", token=token)
+def relative_loader(resolve: Callable[[str, str], Path]) -> Loader:
+    """Make the loader of `include_relative`: `resolve(including file, name)` finds the file or raises LookupError."""
+
+    def load(context: RenderContext, name: str, token: Token) -> BoundTemplate:
+        including = context.template.full_name()
+        try:
+            path = resolve(including, name)
+            text = path.read_text(encoding="utf-8")
+        except LookupError as exc:
+            raise LiquidError(f"include_relative: {exc.args[0]}", token=token, template_name=including) from None
+        except UnicodeDecodeError:
+            raise LiquidError(f"include_relative: '{name}' is not UTF-8 text", token=token, template_name=including) from None
+        return context.env.from_string(text, name=str(path))
+
+    return load
+
+
+def include_tag(tag_name: str, load: Loader) -> type[Tag]:
+    """Make Jekyll's include-like tag: a file name (unquoted, quoted or `{{ … }}`) and `key=value` parameters."""
+
+    class IncludeTag(Tag):
+        name = tag_name
+        block = False
+
+        def parse(self, stream: TokenStream) -> Node:
+            token, text = _expression_text(stream)
+            if not text:
+                raise LiquidSyntaxError(f"{tag_name} needs a file name: {{% {tag_name} file.html %}}", token=token)
+            name, params = parse_include_arguments(self.env, token, text)
+            return IncludeNode(token, name, params, load)
+
+    return IncludeTag
+
+
+def parse_include_arguments(env: Environment, token: Token, text: str) -> tuple[_Value, dict[str, _Value]]:
+    """Split `name.html key="value"` (or `{{ page.file }} key=…`, or a quoted name) into the name and parameters."""
+    if text.startswith("{{") and "}}" in text:
+        end = text.index("}}") + 2
+        name_text, rest = text[:end], text[end:]
+    else:
         name_text, _, rest = text.partition(" ")
-        name = _Value(self.env, token, name_text) if name_text[0] in "\"'{" else _Value(self.env, token, f'"{name_text}"')
-        params = {match.group(1): _Value(self.env, token, match.group(2)) for match in _PARAM.finditer(rest)}
-        return IncludeNode(token, name, params)
+    name = _Value(env, token, name_text if name_text[0] in "\"'{" else f'"{name_text}"')
+    params = {match.group(1): _Value(env, token, match.group(2)) for match in _PARAM.finditer(rest)}
+    return name, params
 
 
 class FunctionNode(Node):
@@ -183,7 +224,7 @@ def block_tag(tag_name: str, render_block: Callable[[str, str], str]) -> type[Ta
             next(stream)
             body = get_parser(self.env).parse_block(stream, frozenset((end, TOKEN_EOF)))
             if stream.current.kind == TOKEN_EOF:
-                raise LiquidSyntaxError(f"'{tag_name}' was never closed with '{{% {end} %}}'", token=token)
+                raise LiquidSyntaxError(f"'{tag_name}' is never closed with {{% {end} %}}", token=token)
             stream.expect(TOKEN_TAG, value=end)
             return BlockFunctionNode(token, text, body, render_block)
 

@@ -8,7 +8,9 @@
 - A list carrying `{:toc}` is replaced by the table of contents; `{:.no_toc}`
   headings are left out of it.
 - `{::comment}…{:/comment}` disappears; `{::options …/}` is accepted and ignored;
-  `{::nomarkdown}` markers go and their content is kept.
+  `{::nomarkdown}…{:/nomarkdown}` content passes through as written, not as Markdown.
+- Tables in kramdown's forms (a separator line first, `|===` before the footer,
+  no header) are tables (`sitegen.markup.tables`).
 - `markdown="1"` on an HTML element nested in others makes them Markdown-aware too.
 
 Rules from https://kramdown.gettalong.org/syntax.html (issue 12).
@@ -21,7 +23,7 @@ import html
 import itertools
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,11 +44,16 @@ from sitegen.markup.attributes import (
 )
 from sitegen.markup.blocks import CODE, TEXT, Line, classify_lines
 from sitegen.markup.fences import closes, fence_marker
+from sitegen.markup.tables import move_footers, rewrite_tables
 
 _IAL_LINE = re.compile(r"^(?P<quote>(?:[ ]{0,3}>[ ]?)*)(?P<indent>[ \t]*)\{:(?![:/])" + BODY + r"\}[ \t]*$")
 _ALD_LINE = re.compile(r"^[ ]{0,3}\{:(?P<name>" + NAME + r"):" + BODY + r"\}[ \t]*$")
 _SPAN_IAL = re.compile(r"\{:(?![:/])" + BODY + r"\}")
 _COMMENT = re.compile(r"\{::comment\}.*?(?:\{:/comment\}|\{:/\}|\Z)", re.DOTALL)
+_NOMARKDOWN = re.compile(r"\{::nomarkdown\b(?:[^}\\/]|\\.)*\}(?P<raw>.*?)(?:\{:/nomarkdown\}|\{:/\}|\Z)", re.DOTALL)
+RAW_TOKEN = "zzraw{:d}zz"
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))*?(?<!`)\1(?!`)")
+_RAW = re.compile(r"zzraw(\d+)zz")
 _EXTENSION_TAG = re.compile(r"\{::(?:options|comment|nomarkdown)\b(?:[^}\\]|\\.)*/\}|\{::nomarkdown\}|\{:/nomarkdown\}|\{:/\}")
 _STASHED = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _TRAILING_IAL = re.compile(r"(?:^|(?<=\s))\{:(?![:/])" + BODY + r"\}\s*$")
@@ -65,20 +72,48 @@ _BLOCK_ELEMENTS = frozenset(
 TOC_ID = "markdown-toc"
 
 
-def remove_extensions(text: str) -> str:
-    """Drop kramdown comments and extension tags outside code, keeping every line (math lines stay right)."""
+def remove_extensions(text: str) -> tuple[str, tuple[str, ...]]:
+    """Drop kramdown comments and extension tags outside code, keeping every line (math lines stay right).
+
+    `{::nomarkdown}…{:/nomarkdown}` content is not Markdown: it is set aside, a token takes its
+    place, and `restore_nomarkdown` puts it back into the HTML as it was written.
+    """
     if "{::" not in text and "{:/" not in text:
-        return text
+        return text, ()
+    raws: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        raws.append(match.group("raw"))
+        return RAW_TOKEN.format(len(raws) - 1) + "\n" * match.group(0).count("\n")
+
+    text = _outside_code(text, _COMMENT, lambda match: "\n" * match.group(0).count("\n"))
+    text = _outside_code(text, _NOMARKDOWN, stash)
+    return _outside_code(text, _EXTENSION_TAG, lambda match: "\n" * match.group(0).count("\n")), tuple(raws)
+
+
+def _outside_code(text: str, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> str:
+    """Replace the matches of a pattern that start outside code blocks."""
     lines = text.splitlines(keepends=True)
     is_code = [kind.kind == CODE for kind in classify_lines(lines)]
     starts = list(itertools.accumulate((len(line) for line in lines), initial=0))
+    spans = [(span.start(), span.end()) for span in _CODE_SPAN.finditer(text)] if "`" in text else []
 
-    def drop(match: re.Match[str]) -> str:
+    def outside(match: re.Match[str]) -> str:
         if is_code[bisect.bisect_right(starts, match.start()) - 1]:
             return match.group(0)
-        return "\n" * match.group(0).count("\n")
+        if any(start < match.start() < end for start, end in spans):  # in a code span
+            return match.group(0)
+        return replace(match)
 
-    return _EXTENSION_TAG.sub(drop, _COMMENT.sub(drop, text))
+    return pattern.sub(outside, text)
+
+
+def restore_nomarkdown(html_text: str, raws: Sequence[str]) -> str:
+    """Put `{::nomarkdown}` content back where its token went; a token alone in a paragraph takes its place."""
+    if not raws:
+        return html_text
+    html_text = re.sub(r"<p>zzraw(\d+)zz</p>", lambda match: raws[int(match.group(1))].strip("\n"), html_text)
+    return _RAW.sub(lambda match: raws[int(match.group(1))], html_text)
 
 
 @dataclass(slots=True)
@@ -297,6 +332,8 @@ class _ApplyAttributes(Treeprocessor):
 
     def _apply(self, element: ET.Element, parent: ET.Element, attributes: Attributes) -> None:
         if "toc" in attributes.refs and element.tag in ("ul", "ol"):
+            if not any(child is element for child in parent):
+                return  # a second `{:toc}` on the same list: it is already the table of contents
             placeholder = ET.Element("div", {"data-kramdown-toc": element.tag})
             placeholder.tail = element.tail
             parent[list(parent).index(element)] = placeholder
@@ -401,6 +438,20 @@ class _DropStrayMarkers(Postprocessor):
         return _STRAY_MARKER.sub("", text) if "zzkdial" in text else text
 
 
+class _Tables(Preprocessor):
+    """Rewrite kramdown's table forms (separator first, `|===` footers, no header) for the tables extension."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        return rewrite_tables(lines)
+
+
+class _TableFooters(Treeprocessor):
+    """Put the footer rows of kramdown tables (after `|===`) into a <tfoot>."""
+
+    def run(self, root: ET.Element) -> None:
+        move_footers(root)
+
+
 class KramdownExtension(Extension):
     """Register the kramdown syntax with a Python-Markdown instance."""
 
@@ -408,9 +459,11 @@ class KramdownExtension(Extension):
         """Add the preprocessor and tree processors."""
         state = _State()
         # After whitespace is normalised (30), before fenced code is stashed (25).
+        md.preprocessors.register(_Tables(md), "kramdown_tables", 28)
         md.preprocessors.register(_BlockAttributes(md, state), "kramdown_attributes", 27)
         # After inline markup exists (20), before attr_list (8) and toc (5); the list after toc.
         md.treeprocessors.register(_ApplyAttributes(md, state), "kramdown_attributes", 15)
         md.treeprocessors.register(_TableOfContents(md), "kramdown_toc", 4)
+        md.treeprocessors.register(_TableFooters(md), "kramdown_table_footers", 3)
         # After raw HTML is put back (30).
         md.postprocessors.register(_DropStrayMarkers(md), "kramdown_markers", 5)

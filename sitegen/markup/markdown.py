@@ -22,7 +22,8 @@ from sitegen.engine.cache import Cache, cache_key
 from sitegen.markup.citations import CitationExtension
 from sitegen.markup.footnotes import FootnoteExtension
 from sitegen.markup.headings import has_math_token, untokenize_readable
-from sitegen.markup.kramdown import KramdownExtension, remove_extensions
+from sitegen.markup.kramdown import KramdownExtension, remove_extensions, restore_nomarkdown
+from sitegen.markup.lists import reindent_lists
 from sitegen.markup.math import MathFailure, MathSpan, extract_math, restore_math
 from sitegen.markup.mathml import number_equations, render_math
 from sitegen.markup.tables import TableExtension
@@ -157,7 +158,9 @@ def nesting_problem(text: str) -> tuple[int, str] | None:
 
 def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
     """Render Markdown with math protected, returning HTML, headings and math failures."""
-    tokenised, spans = extract_math(remove_extensions(text))
+    text, raws = remove_extensions(text)
+    text, origin = reindent_lists(text)
+    tokenised, spans = extract_math(text)
     converter = _converter(style)
     converter.reset()
     body = converter.convert(tokenised)
@@ -172,8 +175,8 @@ def render_markdown(text: str, style: str = "default") -> RenderedMarkdown:
         mathml, failure = render_math(span, numbering, index)
         rendered.append(mathml)
         if failure:
-            failures.append(failure)
-    body = _polish(restore_math(body, rendered))
+            failures.append(MathFailure(origin[failure.line] if failure.line < len(origin) else failure.line, failure.message))
+    body = restore_nomarkdown(_polish(restore_math(body, rendered)), raws)
     if "<h1" in body:
         body, toc = _demote_headings(body), tuple(
             Heading(min(h.level + 1, 6), h.anchor, h.text) for h in toc

@@ -17,6 +17,7 @@ from sitegen.markup.blocks import CODE, classify_lines, reindent_math_line
 TOKEN_FORMAT = "zzmath{:d}zz"
 TOKEN = re.compile(r"zzmath(\d+)zz")
 _BEGIN = re.compile(r"\\begin\{([A-Za-z*]+)\}")
+_REFERENCE = re.compile(r"\\(?:eq)?ref\{[^{}\n]+\}")
 _SPECIAL = re.compile(r"[$\\`<\]]")
 _PLACEHOLDER = re.compile(r"zz[a-z]+\d+zz")
 _LINK_DESTINATION = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\)")
@@ -134,6 +135,9 @@ def _match_at(text: str, i: int) -> tuple[int, str, bool] | None:
         return _delimited(text, i, "\\(", "\\)", display=False)
     if text.startswith("\\[", i):
         return _delimited(text, i, "\\[", "\\]", display=True)
+    reference = _REFERENCE.match(text, i)
+    if reference:  # MathJax links `\eqref{label}` in the text too, not only inside math
+        return reference.end(), reference.group(0), False
     begin = _BEGIN.match(text, i)
     if begin and _at_line_start(text, i):
         closing = f"\\end{{{begin.group(1)}}}"

@@ -180,6 +180,8 @@ def _cite_locale(
         tags=tuple(Tag(tag.name, tag.slug, tag.url, swap(tag.posts)) for tag in site.tags),
         blog=relist(site.blog),
         tag_listings={slug: relist(listings) for slug, listings in site.tag_listings.items()},
+        categories=tuple(replace(category, posts=swap(category.posts)) for category in site.categories),
+        category_listings={slug: relist(listings) for slug, listings in site.category_listings.items()},
     )
 
 

@@ -69,6 +69,10 @@ def _locale_feeds(site: LocaleSite, config: Config, locales: Locales) -> tuple[F
     for tag in site.tags:
         title = f"{locale.text('posts_tagged', tag=tag.name)} · {config.title}"
         feeds.append(Feed(f"{prefix}blog/tags/{tag.slug}/feed.xml", title, tag.url, site.locale, entries(tag.posts)))
+    for category in site.categories:
+        title = f"{locale.text('posts_in_category', category=category.name)} · {config.title}"
+        dest = f"{prefix}blog/categories/{category.slug}/feed.xml"
+        feeds.append(Feed(dest, title, category.url, site.locale, entries(category.posts)))
     return tuple(feeds)
 
 
@@ -102,7 +106,7 @@ def _entry(post: Page, config: Config) -> ET.Element:
     _text(entry, "updated", format_time(post.updated or post.date or EPOCH))
     author = post.fields.get("author")
     _author(entry, author if isinstance(author, str) and author.strip() else config.author, "")
-    for tag in post.tags:
+    for tag in (*post.tags, *post.categories):
         ET.SubElement(entry, "category", {"term": tag.slug, "label": tag.name})
     summary = _absolute_html(post.summary, permalink)
     if summary.strip():

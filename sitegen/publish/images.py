@@ -92,7 +92,9 @@ def measure_images(files: Iterable[RasterFile]) -> dict[str, ImageSet]:
                 if image_format == "JPEG" and image.getexif().get(_ORIENTATION) in _QUARTER_TURNS:
                     width, height = height, width
         except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-            log.warning("%s: not a readable image, served as it is (%s)", file.dest, exc)
+            # Pillow's message names an in-memory stream by its address: say what it is instead.
+            reason = "not an image format Pillow knows" if isinstance(exc, UnidentifiedImageError) else str(exc)
+            log.warning("%s: not a readable image, served as it is (%s)", file.dest, reason)
             continue
         if width * height > MAX_IMAGE_PIXELS:
             log.warning("%s: %d×%d is too large to resize, served as it is", file.dest, width, height)

@@ -86,8 +86,11 @@ def _locale_dates(site: LocaleSite, locales: Locales) -> Iterator[tuple[str, dat
         yield pretty_dest(prefix + "blog/tags"), newest
         for listing in site.blog:
             yield listing.dest, newest  # every listing page shifts when a post is added
-        for tag in site.tags:
-            for listing in site.tag_listings.get(tag.slug, ()):
+        if site.categories:
+            yield pretty_dest(prefix + "blog/categories"), newest
+        for tag in (*site.tags, *site.categories):
+            listings = site.tag_listings if tag.kind == "tag" else site.category_listings
+            for listing in listings.get(tag.slug, ()):
                 yield listing.dest, newest_time(tag.posts)
     for page in (*site.pages, *site.posts):  # a page's own date wins
         changed = page.updated or page.date

@@ -92,6 +92,8 @@ FIELDS: Mapping[str, FieldType] = {
     "lang": TEXT,
     "excerpt_separator": TEXT,
     "liquid": FLAG,
+    "media_subpath": TEXT,  # Chirpy: the folder of the page's images
+    "img_path": TEXT,
 }
 
 # A map whose keys all look like this holds one value per locale.

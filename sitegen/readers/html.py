@@ -14,7 +14,7 @@ def read(source: Source, config: Config) -> Document:
     """Read an HTML page; its body is rendered as a template once the site is known (Liquid ones now)."""
     front = parse_front_matter(load_text(source), source.rel)
     data = mark_liquid(front.data, front.body, config, markdown=False)
-    meta = map_jekyll_fields(data, jekyll=is_liquid(data, config))
+    meta = map_jekyll_fields(data, config)
     liquid = is_liquid(meta, config)
     body = render_liquid(front.body, meta, source, config, front.body_line, markdown=False)
     return Document(

@@ -27,7 +27,7 @@ def read(source: Source, config: Config) -> Document:
     if found := nesting_problem(front.body):
         raise ContentError(found[1], source.rel, front.body_line + found[0] - 1)
     data = mark_liquid(front.data, front.body, config, markdown=True)
-    meta = map_jekyll_fields(data, jekyll=is_liquid(data, config))
+    meta = map_jekyll_fields(data, config)
     text = render_liquid(front.body, meta, source, config, front.body_line, markdown=True)
     try:
         rendered = render_markdown_cached(text, config.pygments_style, markdown_cache(config))

@@ -78,6 +78,8 @@ class Config:
     permalink: str = ""  # posts' URL pattern, Jekyll style ("pretty", "/:year/:month/:title/"); "" = /blog/<slug>/
     layout_map: tuple[tuple[str, str], ...] = ()  # Jekyll layout name -> sitegen layout ("" = the default one)
     feed_aliases: tuple[str, ...] = ()  # more paths that serve the Atom feed (a Jekyll site's old "atom.xml")
+    categories: str = "tags"  # Jekyll `categories:`: "tags" (also tags), "categories" (listed apart), "ignore"
+    paginate_path: str = ""  # old URL of the blog's page N ("/page:num/"): each answers with a redirect
     citation_style: str = "apa"  # a bundled CSL style (apa, ieee) or a .csl file in the site
     outside_links: str = "error"  # a symbolic link out of the site: "error", or "skip" it with a warning
     content_dir: str = "content"
@@ -228,6 +230,9 @@ def _article(type_name: str) -> str:
     return {"str": "a string", "int": "an integer", "bool": "true or false"}.get(type_name, type_name)
 
 
+CATEGORY_MODES = ("tags", "categories", "ignore")
+
+
 def _check_values(values: Mapping[str, Any], name: str) -> list[Problem]:
     problems: list[Problem] = []
     base_url = values.get("base_url")
@@ -238,6 +243,10 @@ def _check_values(values: Mapping[str, Any], name: str) -> list[Problem]:
     for key in ("posts_per_page", "feed_entries", "words_per_minute", "notebook_timeout"):
         if key in values and values[key] < 1:
             problems.append(Problem(f"setting '{key}' must be at least 1", name))
+    if values.get("categories", "tags") not in CATEGORY_MODES:
+        problems.append(Problem(f"setting 'categories' must be 'tags', 'categories' or 'ignore', got {values['categories']!r}", name))
+    if values.get("paginate_path") and ":num" not in values["paginate_path"]:
+        problems.append(Problem(f"setting 'paginate_path' must contain ':num', got {values['paginate_path']!r}", name))
     if values.get("outside_links", "error") not in ("error", "skip"):
         problems.append(Problem(f"setting 'outside_links' must be 'error' or 'skip', got {values['outside_links']!r}", name))
     if values.get("liquid", "auto") not in (True, False, "auto"):

@@ -29,3 +29,12 @@ def output_path_problem(dest: str) -> str | None:
         if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
             return f"the name '{segment[:20]}…' in its output path is longer than {MAX_SEGMENT_BYTES} bytes"
     return None
+
+# Liquid (Jekyll content): loop iterations in one page (nested loops multiply), the text one page
+# renders to, the values its `assign`s hold, and the items a filter such as `join` or `sort` walks.
+MAX_LIQUID_LOOP_ITERATIONS = 1_000_000
+MAX_LIQUID_OUTPUT_BYTES = 20_000_000
+MAX_LIQUID_LOCALS_BYTES = 20_000_000
+MAX_LIQUID_FILTER_ITEMS = 1_000_000
+# Includes inside includes (an include that includes itself stops here).
+MAX_LIQUID_INCLUDE_DEPTH = 30

@@ -22,6 +22,7 @@ def discover_sources(
     sources = [
         _content_source(path, config, readable, locale_codes)
         for path in _walk(config.content_path, config.root)
+        if not (config.liquid and is_jekyll_private(path.relative_to(config.content_path).as_posix()))
     ]
     own = [
         Source(path, _site_rel(path, config), path.relative_to(config.static_path).as_posix(), "static")
@@ -72,6 +73,11 @@ def _content_source(
         return Source(path, rel, content_rel, "asset")
     locale = _locale_suffix(path, locale_codes)
     return Source(path, rel, content_rel, "post" if is_post_rel(content_rel) else "page", locale)
+
+
+def is_jekyll_private(content_rel: str) -> bool:
+    """Tell whether Jekyll leaves a file out of the site: a name starting with `_` (a partial for include_relative)."""
+    return any(part.startswith("_") for part in content_rel.split("/"))
 
 
 def is_post_rel(content_rel: str) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 
 from sitegen.errors import ContentError, Problem, SitegenError, TemplateError, warning
 from sitegen.jekyll.frontmatter import is_liquid, map_layout, permalink_path
-from sitegen.jekyll.permalink import dest_for_permalink
+from sitegen.jekyll.permalink import categories_of, dest_for_permalink
 from sitegen.markup.markdown import first_paragraph, plain_text
 from sitegen.model import Document, Listing, LocaleSite, Page, Site, Source, Tag, TagRef
 from sitegen.settings.config import Config
@@ -110,7 +110,8 @@ def _locale_site(
         elif not page.draft and page.date is not None:
             due.append(page.date)
     posts = sorted((p for p in pages if p.kind == "post"), key=lambda p: (p.date or config.now, p.id), reverse=True)
-    tags = _tags(posts, config, locales, locale)
+    tags = _tags(posts, "tag")
+    categories = _tags(posts, "category")
     prefix = locale_prefix(locale.code, locales.default)
     return LocaleSite(
         locale=locale.code,
@@ -119,6 +120,8 @@ def _locale_site(
         tags=tags,
         blog=paginate(posts, prefix + "blog", config),
         tag_listings={tag.slug: paginate(tag.posts, f"{prefix}blog/tags/{tag.slug}", config) for tag in tags},
+        categories=categories,
+        category_listings={c.slug: paginate(c.posts, f"{prefix}blog/categories/{c.slug}", config) for c in categories},
     )
 
 
@@ -164,7 +167,8 @@ def resolve_page(
         updated=_field_date(fields, "updated", document, config),
         description=_description(fields, document, config),
         summary=_summary(fields, document),
-        tags=_tag_refs(_tags_field(fields, document), config, locales, locale),
+        tags=_tag_refs(_tags_field(fields, document), "tags", config, locales, locale),
+        categories=_categories(fields, document, config, locales, locale),
         draft=fields.get("draft") is True,
         reading_minutes=reading_minutes(document.text, config.words_per_minute),
         fields=fields,
@@ -359,12 +363,23 @@ def _summary(fields: Mapping[str, Any], document: Document) -> str:
     return first_paragraph(document.body) if not document.is_template else ""
 
 
-def _tag_refs(names: tuple[str, ...], config: Config, locales: Locales, locale: Locale) -> tuple[TagRef, ...]:
+def _tag_refs(names: tuple[str, ...], folder: str, config: Config, locales: Locales, locale: Locale) -> tuple[TagRef, ...]:
     prefix = locale_prefix(locale.code, locales.default)
     return tuple(
-        TagRef(name, slugify(name), url_for_dest(f"{prefix}blog/tags/{slugify(name)}/index.html", config.base_path))
+        TagRef(name, slugify(name), url_for_dest(f"{prefix}blog/{folder}/{slugify(name)}/index.html", config.base_path))
         for name in names
     )
+
+
+def _categories(fields: Mapping[str, Any], document: Document, config: Config, locales: Locales, locale: Locale) -> tuple[TagRef, ...]:
+    """A post's Jekyll categories, when the site lists them apart from tags (`categories = "categories"`)."""
+    if config.categories != "categories" or document.source.kind != "post":
+        return ()
+    names = split_tags(list(categories_of(fields)))
+    for name in names:
+        if problem := output_path_problem(f"blog/categories/{slugify(name)}/index.html"):
+            raise ContentError(f"category '{name[:20]}…': {problem}", document.source.rel, document.meta_lines.get("categories"))
+    return _tag_refs(names[:MAX_TAGS], "categories", config, locales, locale)
 
 
 def split_tags(value: Any) -> tuple[str, ...]:
@@ -396,14 +411,15 @@ def _is_published(page: Page, config: Config) -> bool:
     return page.kind != "post" or page.date is None or page.date <= config.now
 
 
-def _tags(posts: Sequence[Page], config: Config, locales: Locales, locale: Locale) -> tuple[Tag, ...]:
+def _tags(posts: Sequence[Page], kind: str) -> tuple[Tag, ...]:
+    """Collect the posts' tags (kind "tag") or categories ("category"), each with its posts."""
     by_slug: dict[str, tuple[str, str, list[Page]]] = {}
     for post in posts:
-        for ref in post.tags:
+        for ref in post.tags if kind == "tag" else post.categories:
             entry = by_slug.setdefault(ref.slug, (ref.name, ref.url, []))
             entry[2].append(post)
     return tuple(
-        Tag(name, slug, url, tuple(tagged)) for slug, (name, url, tagged) in sorted(by_slug.items())
+        Tag(name, slug, url, tuple(tagged), kind) for slug, (name, url, tagged) in sorted(by_slug.items())
     )
 
 

@@ -10,8 +10,9 @@ from urllib.parse import quote, unquote, urlsplit
 from markdown.extensions.toc import slugify_unicode
 
 from sitegen.errors import Problem, warning
+from sitegen.jekyll.frontmatter import media_path
 from sitegen.markup.headings import jupyter_anchor, kramdown_anchor
-from sitegen.model import Heading, LocaleSite, Page, Site, Source
+from sitegen.model import Heading, Listing, LocaleSite, Page, Site, Source
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locales
 from sitegen.site.urls import (
@@ -90,6 +91,7 @@ def link_table(
         "home": url_for_dest(prefix + "index.html", config.base_path),
         "blog": site.blog[0].url,
         "tags": url_for_dest(pretty_dest(prefix + "blog/tags"), config.base_path),
+        "categories": url_for_dest(pretty_dest(prefix + "blog/categories"), config.base_path),
         "archive": url_for_dest(pretty_dest(prefix + "blog/archive"), config.base_path),
         "feed": url_for_dest(prefix + "feed.xml", config.base_path),
         "404": url_for_dest("404.html", config.base_path),
@@ -147,17 +149,18 @@ def _with_pages(site: LocaleSite, pages: tuple[Page, ...], posts: tuple[Page, ..
     def swap(items: Sequence[Page]) -> tuple[Page, ...]:
         return tuple(by_id[(page.id, page.locale)] for page in items)
 
-    tags = tuple(replace(tag, posts=swap(tag.posts)) for tag in site.tags)
+    def relist(listings: Sequence[Listing]) -> tuple[Listing, ...]:
+        return tuple(replace(listing, posts=swap(listing.posts)) for listing in listings)
+
     return replace(
         site,
         pages=pages,
         posts=posts,
-        tags=tags,
-        blog=tuple(replace(listing, posts=swap(listing.posts)) for listing in site.blog),
-        tag_listings={
-            slug: tuple(replace(listing, posts=swap(listing.posts)) for listing in listings)
-            for slug, listings in site.tag_listings.items()
-        },
+        tags=tuple(replace(tag, posts=swap(tag.posts)) for tag in site.tags),
+        blog=relist(site.blog),
+        tag_listings={slug: relist(listings) for slug, listings in site.tag_listings.items()},
+        categories=tuple(replace(category, posts=swap(category.posts)) for category in site.categories),
+        category_listings={slug: relist(listings) for slug, listings in site.category_listings.items()},
     )
 
 
@@ -189,6 +192,8 @@ def rewrite_links(body: str, page: Page, table: LinkTable) -> tuple[str, tuple[P
 
     def replace(match: re.Match[str]) -> str:
         target = match.group(2)
+        if "href" not in match.group(1):  # an image or video: Chirpy's `media_subpath` is its folder
+            target = media_path(target, page.fields)
         rewritten = _rewrite(target, page, table)
         if rewritten is None:
             line = _line_of(read_source_text(page.document.source), target, page.document.body_line)

@@ -149,7 +149,33 @@ def test_a_file_opts_into_liquid_in_a_site_without_it(make_site: MakeSite) -> No
         ("Line one.\n\n{% frobnicate %}\n", "content/blog/2024-01-02-one.md:7: error: Liquid error: unexpected tag 'frobnicate'"),
         ("{% include missing.html %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: no file 'missing.html' in _includes/"),
         ("{% post_url 2001-01-01-nothing %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: post_url: no post named '2001-01-01-nothing' in content/blog/"),
-        ("{% if x %}never closed\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: expected tag endif, found end of expression"),
+        ("{% if x %}never closed\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: 'if' is never closed with {% endif %}"),
+        ("ok\n\n{% for i in (1..3) %}{% endfor %}\n{% if x %}\n{% for y in z %}{% endfor %}\n",
+         "content/blog/2024-01-02-one.md:8: error: Liquid error: 'if' is never closed with {% endif %}"),
+        ("{% post_url 2001-01-01-nothing\n  more %}\n",  # one line, even when the tag's argument is not
+         "content/blog/2024-01-02-one.md:5: error: Liquid error: post_url: no post named '2001-01-01-nothing more' in content/blog/"),
+        ("ok\n{% raw %}\nnever closed\n", "content/blog/2024-01-02-one.md:6: error: Liquid error: 'raw' is never closed with {% endraw %}"),
+        ("ok\n\n{% highlight python %}\nx = 1\n",
+         "content/blog/2024-01-02-one.md:7: error: Liquid error: 'highlight' is never closed with {% endhighlight %}"),
+        ("{{ 'a' | no_such_filter }}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: unknown filter 'no_such_filter'"),
+        ("ok\n{% assign x = %}\n", "content/blog/2024-01-02-one.md:6: error: Liquid error: expected a primitive expression, found end of expression"),
+        # Resource limits: a loop, nested loops, a value doubled again and again, a filter over a huge range.
+        ("ok\n{% for i in (1..100000000) %}x{% endfor %}\n",
+         "content/blog/2024-01-02-one.md:6: error: Liquid error: loops run more than 1,000,000 times (nested loops multiply)"),
+        ("{% for i in (1..10000) %}{% for j in (1..10000) %}x{% endfor %}{% endfor %}\n",
+         "content/blog/2024-01-02-one.md:5: error: Liquid error: loops run more than 1,000,000 times (nested loops multiply)"),
+        ('{% assign s = "xxxxxxxxxx" %}\n{% for i in (1..40) %}{% assign s = s | append: s %}{% endfor %}\n',
+         "content/blog/2024-01-02-one.md:6: error: Liquid error: assigned values hold more than 20,000,000 bytes"),
+        ('{{ (1..100000000) | join: "," }}\n',
+         "content/blog/2024-01-02-one.md:5: error: Liquid error: a filter was given more than 1,000,000 items"),
+        # Includes never leave _includes/, and include_relative never leaves the page's folder.
+        ("{% include ../pyproject.toml %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: no file '../pyproject.toml' in _includes/"),
+        ("{% include /etc/passwd %}\n", "content/blog/2024-01-02-one.md:5: error: Liquid error: no file '/etc/passwd' in _includes/"),
+        ("{% include_relative ../../../etc/passwd %}\n",
+         ("content/blog/2024-01-02-one.md:5: error: Liquid error: include_relative: '../../../etc/passwd' must be a path below "
+          "the including file's folder (no '/' first, no '..')")),
+        ("x\n{% include_relative missing.md %}\n",
+         "content/blog/2024-01-02-one.md:6: error: Liquid error: include_relative: no file 'missing.md' in content/blog/"),
     ],
 )
 def test_liquid_errors_name_file_line_and_liquid(make_site: MakeSite, body: str, message: str) -> None:
@@ -197,6 +223,100 @@ def test_jekyll_front_matter_fields(make_site: MakeSite) -> None:
     assert (root / "_site/blog/tags/deep-learning/index.html").is_file()
     listing = (root / "_site/blog/index.html").read_text(encoding="utf-8")
     assert "<p>Teaser.</p>" in listing and "Rest." not in listing
+
+
+@pytest.mark.parametrize(
+    ("mode", "tags", "categories"),
+    [
+        ("tags", {"deep-learning", "notes", "numpy"}, set()),
+        ("categories", {"numpy"}, {"deep-learning", "notes"}),
+        ("ignore", {"numpy"}, set()),
+    ],
+)
+def test_categories_become_tags_categories_or_nothing(make_site: MakeSite, mode: str, tags: set[str], categories: set[str]) -> None:
+    root = make_site(
+        {
+            "content/about.md": "About\n",
+            "content/blog/2024-01-02-one.md": post("title: One\ncategories: [Deep Learning, notes]\ntags: [numpy]", "Text.\n"),
+            "content/blog/2024-01-03-two.md": post("title: Two\ncategory: notes", "Text.\n"),
+        },
+        settings=LIQUID_SETTINGS + f'categories = "{mode}"\n',
+    )
+    build_root(root)
+    out = root / "_site"
+    assert {path.parent.name for path in (out / "blog/tags").glob("*/index.html")} == tags
+    assert {path.parent.name for path in (out / "blog/categories").glob("*/index.html")} == categories
+    assert (out / "blog/categories/index.html").is_file() == bool(categories)
+    links = {href for name, href in parse_page(out / "blog/one/index.html").links if name == "href"}
+    assert {link for link in links if "/blog/categories/" in link} == {f"/portfolio/blog/categories/{c}/" for c in categories}
+    if categories:
+        listing = parse_page(out / "blog/categories/notes/index.html")
+        assert listing.title.startswith("Posts in “notes” · ")
+        assert {"/portfolio/blog/one/", "/portfolio/blog/two/"} <= {href for _, href in listing.links}
+        feed = (out / "blog/categories/notes/feed.xml").read_text(encoding="utf-8")
+        assert feed.count("<entry>") == 2
+
+
+def test_theme_includes_and_front_matter_of_minimal_mistakes_chirpy_and_al_folio(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/about.md": "About\n",
+            "static/img/a.png": b"png",
+            "content/blog/2024-01-02-one.md": post(
+                "title: One\nimage:\n  path: /img/a.png\n  alt: A picture\n"
+                "gallery:\n  - url: /img/a.png\n    image_path: /img/a.png\n    alt: tile",
+                """
+                {% include toc %}
+                {% include figure image_path="/img/a.png" alt="mm figure" caption="A *caption*." %}
+
+                {% include gallery caption="The gallery." %}
+
+                {% include video id="XsxDH4HcOWA" provider="youtube" %}
+
+                {% include embed/youtube.html id='Balreaj8Yqs' %}
+
+                {% include figure.liquid path="img/a.png" class="img-fluid" %}
+
+                {% include video.liquid path="img/clip.mp4" controls=true %}
+
+                {% seo %}{% feed_meta %}
+                """,
+            ),
+        },
+        settings=LIQUID_SETTINGS,
+    )
+    build_root(root)
+    html = prose(root / "_site/blog/one/index.html")
+    assert '<figure><img src="/portfolio/img/a.png" alt="mm figure"><figcaption>A <em>caption</em>.</figcaption></figure>' in html
+    assert '<figure class="gallery"><a href="/portfolio/img/a.png"><img src="/portfolio/img/a.png" alt="tile"></a>' in html
+    assert '<a href="https://www.youtube.com/watch?v=XsxDH4HcOWA">' in html and "watch?v=Balreaj8Yqs" in html
+    assert '<img src="/portfolio/img/a.png" alt="" class="img-fluid">' in html
+    assert '<video src="/portfolio/img/clip.mp4" controls>' in html
+    page = parse_page(root / "_site/blog/one/index.html")
+    image = next(meta for meta in page.find_all("meta") if meta.get("property") == "og:image")
+    assert image["content"] == "https://example.org/portfolio/img/a.png"
+
+
+def test_chirpy_media_subpath_is_the_folder_of_a_posts_images(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/about.md": "About\n",
+            "static/img/posts/one/plot.png": b"png",
+            "static/img/posts/one/cover.png": b"png",
+            "content/blog/2024-01-02-one.md": post(
+                "title: One\nmedia_subpath: /img/posts/one\nimage: cover.png",
+                "![Plot](plot.png){: width=\"700\" }\n\n![Elsewhere](/img/posts/one/plot.png) [a link](plot.png)\n",
+            ),
+        },
+        settings=LIQUID_SETTINGS,
+    )
+    report = build_root(root)
+    page = parse_page(root / "_site/blog/one/index.html")
+    images = [img["src"] for img in page.find_all("img")]
+    assert images == ["/portfolio/img/posts/one/plot.png", "/portfolio/img/posts/one/plot.png"]
+    image = next(meta for meta in page.find_all("meta") if meta.get("property") == "og:image")
+    assert image["content"] == "https://example.org/portfolio/img/posts/one/cover.png"
+    assert [w.message for w in report.warnings] == ["link target 'plot.png' does not exist"]  # a link is not an image
 
 
 def test_unknown_jekyll_layout_warns_and_uses_the_default(make_site: MakeSite) -> None:
@@ -333,3 +453,28 @@ def test_an_edited_include_or_post_title_reaches_the_pages_that_use_them(make_si
     (root / "content/blog/2024-01-02-one.md").write_text(text.replace("title: One", "title: Uno"), encoding="utf-8")
     build(site_config(root), memo=memo)
     assert prose(root / "_site/archive/index.html") == "<p>[Uno]</p>"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"_includes/loop.html": "a\n{% include loop.html %}\n", "content/blog/2024-01-02-one.md": post("title: One", "{% include loop.html %}\n")},
+         "_includes/loop.html:2: error: Liquid error: includes nested too deep (an include that includes itself?) (included from content/blog/2024-01-02-one.md)"),
+        ({**{f"_includes/d{n}.html": f"{{% include d{n + 1}.html %}}" for n in range(40)}, "_includes/d40.html": "end",
+          "content/blog/2024-01-02-one.md": post("title: One", "x\n{% include d0.html %}\n")},
+         "_includes/d29.html:1: error: Liquid error: includes nested too deep (an include that includes itself?) (included from content/blog/2024-01-02-one.md)"),
+        ({"content/page.html": "---\ntitle: Page\n---\n<ul>\n{% for p in site.posts %}<li>{{ p.title }</li>{% endfor %}\n</ul>\n"},
+         "content/page.html:5: error: Liquid error: expected '}}', found end of file"),
+    ],
+)
+def test_runaway_and_broken_liquid_exits_1_with_one_located_line(make_site: MakeSite, files: dict[str, str], expected: str) -> None:
+    import subprocess
+    import sys
+
+    root = make_site({"content/about.md": "About\n", **files}, settings=LIQUID_SETTINGS)
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "build", "--root", str(root)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [expected]
+    assert not (root / "_site").exists()

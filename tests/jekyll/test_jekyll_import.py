@@ -83,6 +83,7 @@ def test_import_report(tmp_path: Path) -> None:
         "Needs a hand: plugin jekyll-spaceship: no sitegen equivalent; check the pages that use it",
         "Needs a hand: _layouts/ and _sass/: sitegen's templates and stylesheet replace the theme's",
         "Old URL -> new location:",
+        "  / -> / (same URL)",
         "  /2020/03/01/unpublished.html -> not published (published: false)",
         "  /about.html -> /about/ (redirect from the old URL)",
         "  /archive.html -> /archive/ (redirect from the old URL)",
@@ -107,6 +108,8 @@ def test_settings_and_converted_files(tmp_path: Path) -> None:
         "liquid = true\n"
         'permalink = "/:categories/:year/:month/:day/:title:output_ext"\n'
         "posts_per_page = 5\n"
+        'paginate_path = "/page:num/"\n'
+        'categories = "categories"\n'
     )
     about = (dest / "content/about.md").read_text(encoding="utf-8")
     assert about.startswith("---\nlayout: article\ntitles:\n  en      : &EN       About\n")  # kept as it was
@@ -216,3 +219,64 @@ def test_corpus_site_imports_builds_and_keeps_its_urls(tmp_path: Path, name: str
 # What `sitegen check` may find in the corpus sites: images and one page the corpus does not hold
 # (it keeps text files only), and footnote links in listing summaries (issue 12, item 5).
 _NOT_IN_CORPUS = re.compile(r"broken link: \S+\.(png|jpe?g|gif)$|broken link: generic\.html$|missing fragment: #fn:")
+
+
+PAGINATED = Path(__file__).parent / "sites" / "jekyll-paginated"
+# The URLs the paginated fixture had under Jekyll (permalink: pretty, paginate_path: /blog/page:num/, 5 posts, 2 a page).
+PAGINATED_URLS = (
+    "/blog/", "/blog/page2/", "/blog/page3/", "/notes/2021/01/01/lists/", "/notes/web/2021/02/01/raw/",
+    "/web/2021/03/01/third/", "/2021/04/01/fourth/", "/notes/2021/05/01/fifth/", "/notes/guide/",
+    "/notes/example.txt", "/assets/triangle.png",
+)
+
+
+def test_paginated_site_keeps_its_listing_urls_categories_and_relative_includes(tmp_path: Path) -> None:
+    dest = tmp_path / "site"
+    report = import_and_build(PAGINATED, dest)
+    out = dest / "_site"
+    assert [problem.format() for problem in check_site(out, "/")] == []
+    assert answer(out, "/blog/page2/") == out / "blog/page/2/index.html"
+    assert answer(out, "/blog/page3/") == out / "blog/page/3/index.html"
+    for url in PAGINATED_URLS:
+        answer(out, url)
+    assert {u.old for u in report.plan.urls} >= {"/blog/", "/blog/page2/", "/blog/page3/"}
+    # Categories are listed apart from tags: their own pages and index, and on the post.
+    settings = site_config(dest)
+    assert settings.categories == "categories" and settings.paginate_path == "/blog/page:num/"
+    notes = parse_page(out / "blog/categories/notes/index.html")
+    assert notes.title.startswith("Posts in “Notes” · ")
+    assert ("href", "/notes/2021/05/01/fifth/") in notes.links and ("href", "/web/2021/03/01/third/") not in notes.links
+    assert (out / "blog/categories/index.html").is_file() and (out / "blog/categories/web/feed.xml").is_file()
+    lists = parse_page(out / "notes/2021/01/01/lists/index.html")
+    assert ("href", "/blog/categories/notes/") in lists.links and ("href", "/blog/tags/markdown/") in lists.links
+    assert not (out / "blog/tags/notes").exists()
+    # include_relative: a `_part` beside the page (kept out of the site), a file beside it in static/.
+    guide = (out / "notes/guide/index.html").read_text(encoding="utf-8")
+    assert "An aside, kept out of the site" in guide and 'print("hello")' in guide
+    assert "Thanks for reading <strong>Raw parts</strong>." in (out / "notes/web/2021/02/01/raw/index.html").read_text(encoding="utf-8")
+    assert not (out / "notes/_aside.md").exists() and not (out / "notes/_aside").exists()
+    assert not any(out.rglob("_shared"))
+
+
+def test_paginate_v2_pagination_permalink_gives_the_old_listing_urls(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    (src / "_posts").mkdir(parents=True)
+    (src / "posts").mkdir()
+    (src / "_config.yml").write_text(
+        "title: V2\npagination:\n  enabled: true\n  per_page: 1\n  permalink: '/page/:num/'\n", encoding="utf-8"
+    )
+    (src / "posts/index.html").write_text(
+        "---\npagination:\n  enabled: true\n---\n{% for post in paginator.posts %}{{ post.title }}{% endfor %}\n",
+        encoding="utf-8",
+    )
+    for day in (1, 2, 3):
+        (src / f"_posts/2022-01-0{day}-post-{day}.md").write_text(f"---\ntitle: Post {day}\n---\nText.\n", encoding="utf-8")
+    dest = tmp_path / "site"
+    report = import_and_build(src, dest)
+    assert site_config(dest).paginate_path == "/posts/page/:num/"
+    shown = {u.old: u.new for u in report.plan.urls}
+    assert shown["/posts/"] == "/blog/ (redirect)" and shown["/posts/page/3/"] == "/blog/page/3/ (redirect)"
+    out = dest / "_site"
+    for url in ("/posts/", "/posts/page/2/", "/posts/page/3/"):
+        answer(out, url)
+    assert [problem.format() for problem in check_site(out, "/")] == []

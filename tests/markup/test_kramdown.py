@@ -9,6 +9,7 @@ import pytest
 from sitegen.markup.attributes import Attributes, parse_attribute_list
 from sitegen.markup.kramdown import remove_extensions
 from sitegen.markup.markdown import render_markdown
+from sitegen.markup.tables import rewrite_tables
 
 
 def html_of(text: str) -> str:
@@ -136,8 +137,27 @@ def test_options_and_comments_are_accepted_and_removed() -> None:
 def test_removing_extensions_keeps_line_numbers() -> None:
     text = "a\n{::comment}\nb\nc\n{:/comment}\nd\n{::nomarkdown}<b>x</b>{:/nomarkdown}\n"
     kept = remove_extensions(text)
-    assert kept == "a\n\n\n\n\nd\n<b>x</b>\n"
-    assert remove_extensions("```\n{::comment}\n```\n") == "```\n{::comment}\n```\n"
+    assert kept == ("a\n\n\n\n\nd\nzzraw0zz\n", ("<b>x</b>",))
+    assert remove_extensions("```\n{::comment}\n```\n") == ("```\n{::comment}\n```\n", ())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The span form: the content is raw HTML, its `*` no emphasis.
+        ("a {::nomarkdown}<b>*x*</b>{:/nomarkdown} b", "<p>a <b>*x*</b> b</p>"),
+        # The block form, with `{:/}` as the closing tag and options on the opening one.
+        ('{::nomarkdown type="html"}\n<div>\n_a_ $x$\n\n    not code\n</div>\n{:/}\n\nafter *em*',
+         "<div>\n_a_ $x$\n\n    not code\n</div>\n<p>after <em>em</em></p>"),
+        ("{::nomarkdown}\n# not a heading\n{:/nomarkdown}", "# not a heading"),
+        # Inside code it is code; inside a comment it is gone.
+        ("`{::nomarkdown}*a*{:/}`", "<p><code>{::nomarkdown}*a*{:/}</code></p>"),
+        ("{::comment}\n{::nomarkdown}a{:/nomarkdown}\n{:/comment}\nz", "<p>z</p>"),
+        ("x {::nomarkdown/} y", "<p>x  y</p>"),
+    ],
+)
+def test_nomarkdown_content_passes_through_raw(text: str, expected: str) -> None:
+    assert html_of(text) == expected
 
 
 def test_markdown_inside_an_element_nested_in_plain_html() -> None:
@@ -186,3 +206,42 @@ def test_an_indented_list_in_a_list_item_keeps_the_list_whole() -> None:
     assert '<li><img alt="img" src="a.png" width="50%"></li>' in html
     assert '<li class="n">next</li>' in html
     assert '<p class="c">text</p>' in html
+
+
+def table_rows(html: str) -> list[list[str]]:
+    """Return the cell texts of each row of the first table."""
+    table = html[html.index("<table>") : html.index("</table>")]
+    return [re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A separator line first, row groups, a footer.
+        "|---+---|\n| H1 | H2 |\n|:--|--:|\n| a | b |\n|---+---|\n| c | d |\n|===+===|\n| f | g |\n|---+---|\n",
+        # Short separators, rows without a closing pipe.
+        "|---\n| H1 | H2\n|-|-:\n| a | b\n|---\n| c | d\n|===\n| f | g\n",
+    ],
+)
+def test_kramdown_tables_with_separators_first_groups_and_footers_are_tables(text: str) -> None:
+    html = html_of(text)
+    assert html.count("<table>") == 1 and "|" not in html
+    assert table_rows(html) == [["H1", "H2"], ["a", "b"], ["c", "d"], ["f", "g"]]
+    assert 'style="text-align: right;">b<' in html
+    assert re.search(r"<tfoot>\s*<tr>\s*<td[^>]*>f</td>", html) and "zzkd" not in html
+
+
+def test_a_kramdown_table_without_a_header_gets_an_empty_one() -> None:
+    html = html_of("| a | b |\n| c | d |\n|---|---|\n| e | f |\n")
+    assert table_rows(html) == [["", ""], ["a", "b"], ["c", "d"], ["e", "f"]]
+
+
+def test_tables_in_code_and_plain_tables_stay_as_written() -> None:
+    assert rewrite_tables(["| a | b |", "|---|---|", "| 1 | 2 |"]) == ["| a | b |", "|---|---|", "| 1 | 2 |"]
+    assert rewrite_tables(["```", "|---+---|", "| a | b |", "```"]) == ["```", "|---+---|", "| a | b |", "```"]
+    assert rewrite_tables(["text", "", "    |---+---|", "    | a |"]) == ["text", "", "    |---+---|", "    | a |"]
+
+
+def test_two_toc_lists_on_one_list_make_one_table_of_contents() -> None:
+    html = html_of("1. x\n{:toc}\n{:toc}\n\n## A\n")
+    assert html.count('id="markdown-toc"') == 1

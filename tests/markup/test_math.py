@@ -159,3 +159,10 @@ def test_inline_math_does_not_end_inside_a_link() -> None:
 def test_double_dollars_never_swallow_a_placeholder() -> None:
     _, spans = extract_math("Use $$ to open.\n\nzznbcell0zz\n\nand $$ to close.\n")
     assert spans == []
+
+
+def test_an_equation_reference_in_the_text_links_to_the_equation() -> None:
+    text = "$$\n\\begin{equation}\na = b \\label{eq:one}\n\\end{equation}\n$$\n\nSee \\eqref{eq:one} and \\ref{eq:one}; `\\eqref{x}` is code.\n"
+    html = render_markdown(text).html
+    assert '<p>See <a class="eqref" href="#eq-one">(1)</a> and <a class="eqref" href="#eq-one">1</a>; <code>\\eqref{x}</code> is code.</p>' in html
+    assert 'id="eq-one"' in html

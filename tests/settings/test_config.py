@@ -41,6 +41,16 @@ def test_outside_links_takes_error_or_skip(tmp_path: Path) -> None:
     assert caught.value.format() == "pyproject.toml:5: error: setting 'outside_links' must be 'error' or 'skip', got 'follow'"
 
 
+def test_jekyll_categories_and_paginate_path_are_checked(tmp_path: Path) -> None:
+    root = write(tmp_path, 'title = "T"\nauthor = "A"\nbase_url = "https://e.org/"\ncategories = "folders"\npaginate_path = "/page/"\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(root)
+    assert [problem.format() for problem in caught.value.problems] == [
+        "pyproject.toml:5: error: setting 'categories' must be 'tags', 'categories' or 'ignore', got 'folders'",
+        "pyproject.toml:6: error: setting 'paginate_path' must contain ':num', got '/page/'",
+    ]
+
+
 def test_every_problem_is_reported_together(tmp_path: Path) -> None:
     root = write(tmp_path, 'title = 3\nbase_url = "example.org"\npost_per_page = 5\nposts_per_page = "ten"\ntimezone = "Mars/Base"\n')
     with pytest.raises(ConfigError) as caught:

@@ -151,7 +151,7 @@ def _document(source: Source, config: Config, raw: bytes, converted: ConvertedNo
     summary, body = split_summary(converted.body)
     return Document(
         source=source,
-        meta=map_jekyll_fields(front.data, jekyll=is_liquid(front.data, config)),
+        meta=map_jekyll_fields(front.data, config),
         meta_lines=front.key_lines,
         body=body,
         body_line=1,
