@@ -138,3 +138,30 @@ def test_urls_outside_the_base_path_and_author_srcsets_are_left_alone() -> None:
         '<img decoding="async" loading="lazy" src="https://example.com/x.png" alt="b">'
         '<img src="/sub/x.png" srcset="/sub/x.png 1x" alt="c">'
     )
+
+
+def test_a_template_image_gets_its_copies_its_own_shape_and_the_slot_the_template_gives(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/images/plot.png": photo_png(),
+            "content/images/logo.svg": SVG,
+            "templates/page.html": (
+                "<!DOCTYPE html><html lang=\"en\"><title>t</title><main>"
+                "{{ image(asset('images/plot.png'), 'A plot', class='tile', width='480', height='320', sizes='(max-width: 40rem) 100vw, 30rem') }}"
+                "{{ image(asset('images/logo.svg'), 'A logo', width='480', height='320', lazy=False) }}</main></html>"
+            ),
+            "content/about.md": "---\ntitle: About\nlayout: page\n---\nHi.\n",
+        }
+    )
+    build_root(root)
+    page = parse_page(root / "_site/about/index.html")
+    names = [name for name, _ in page.tags if name in ("picture", "source", "img")]
+    assert names == ["picture", "source", "img", "img"]  # the SVG has no copies: no <picture>
+    source = page.find_all("source")[0]
+    plot, logo = page.find_all("img")
+    assert source["type"] == "image/webp" and "/images/plot-640w.webp 640w" in source["srcset"]
+    assert (plot["width"], plot["height"], plot["class"]) == ("1600", "1000", "tile")  # its own shape, not 480×320
+    assert plot["sizes"] == source["sizes"] == "(max-width: 40rem) 100vw, 30rem"
+    assert "/images/plot-640w.png 640w" in plot["srcset"] and plot["loading"] == "lazy"
+    assert (logo["width"], logo["height"], logo.get("loading")) == ("480", "320", None)  # an SVG keeps the given size
+    assert "srcset" not in logo

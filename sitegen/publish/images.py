@@ -175,7 +175,7 @@ def _rewrite_img(tag: str, attributes_text: str, sets: Mapping[str, ImageSet], b
         hints = {"decoding": "async", **({"loading": "lazy"} if lazy else {}), **attributes}
         return "<img" + _format_attributes(hints) + ">"
     width, height = _slot(attributes, image_set)
-    sizes = f"(max-width: {width}px) 100vw, {width}px"
+    sizes = attributes.get("sizes") or f"(max-width: {width}px) 100vw, {width}px"
     img = {
         **attributes,
         "srcset": _srcset(image_set.candidates(image_set.format), base_path),
@@ -188,6 +188,17 @@ def _rewrite_img(tag: str, attributes_text: str, sets: Mapping[str, ImageSet], b
     webp = image_set.candidates("WEBP")
     source = f'<source type="image/webp" srcset="{_srcset(webp, base_path)}" sizes="{sizes}">' if webp else ""
     return f"<picture>{source}<img{_format_attributes(img)}></picture>"
+
+
+def render_image(src: str, attributes: Mapping[str, str], sets: Mapping[str, ImageSet], base_path: str, *, lazy: bool = True) -> str:
+    """Return the `<img>` (in a `<picture>` when it has copies) a template shows for an image URL.
+
+    A measured image's own size gives `width` and `height` (so the box has its shape before it
+    loads); the given ones are kept for others, such as an SVG. `sizes` says how wide the slot is.
+    """
+    if _dest_of(src, base_path) in sets:
+        attributes = {name: value for name, value in attributes.items() if name not in ("width", "height")}
+    return _rewrite_img("", _format_attributes({"src": src, **attributes}), sets, base_path, lazy=lazy)
 
 
 def _slot(attributes: Mapping[str, str], image_set: ImageSet) -> tuple[int, int]:

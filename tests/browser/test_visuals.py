@@ -196,6 +196,54 @@ def test_images_pick_a_candidate_no_wider_than_twice_their_slot(browser: Any, ex
         context.close()
 
 
+# Each image's chosen file: its srcset width descriptor (from the <source> or the <img> that offered it) and its slot.
+CHOSEN_CANDIDATES = """() => [...document.querySelectorAll('img[srcset]')].map(img => {
+  const offers = [...(img.parentElement.tagName === 'PICTURE' ? img.parentElement.querySelectorAll('source, img') : [img])];
+  const chosen = new URL(img.currentSrc).pathname;
+  const width = offers.flatMap(o => o.srcset.split(',').map(c => c.trim().split(/\\s+/)))
+    .filter(([url]) => new URL(url, location.href).pathname === chosen).map(([, w]) => parseInt(w))[0];
+  return [chosen, width, img.clientWidth];
+})"""
+
+
+@pytest.mark.parametrize(("viewport", "density"), [("desktop", 1), ("phone", 2)])
+def test_the_deep_learning_page_sends_under_30_percent_of_its_image_bytes(
+    browser: Any, example: BuiltSite, site: Served, viewport: str, density: int
+) -> None:
+    """Scrolled to the end (so every lazy image loads), the page transfers at most 30% of the originals' bytes."""
+    size = {"width": 1280, "height": 900} if viewport == "desktop" else PHONE
+    context = browser.new_context(viewport=size, device_scale_factor=density)
+    try:
+        page = context.new_page()
+        page.goto(site.url(dest_of(example, "deep-learning")), wait_until="load")
+        for _ in range(60):
+            if page.evaluate("window.scrollY + innerHeight >= document.documentElement.scrollHeight - 1"):
+                break
+            page.mouse.wheel(0, 500)
+            page.wait_for_timeout(60)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function("[...document.images].every(img => img.complete)")
+        sources = page.evaluate("[...document.images].map(img => new URL(img.getAttribute('src'), location.href).pathname)")
+        rasters = [src for src in sources if src.endswith((".png", ".jpg", ".jpeg"))]
+        assert len(rasters) >= 3, "the deep-learning page shows raster project images"
+        originals = sum((example.out / src.removeprefix(example.base)).stat().st_size for src in sources)
+        sent = page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.initiatorType === 'img')"
+            ".reduce((total, e) => total + e.encodedBodySize, 0)"
+        )
+        assert len(page.evaluate("performance.getEntriesByType('resource').filter(e => e.initiatorType === 'img')")) == len(sources)
+        assert 0 < sent <= 0.3 * originals, f"{sent} of {originals} image bytes sent ({sent / originals:.0%})"
+        chosen = page.evaluate(CHOSEN_CANDIDATES)
+        assert len(chosen) == len(rasters)
+        for url, width, slot in chosen:
+            assert url.endswith(".webp"), url
+            assert width <= 2 * slot * density or width <= 320, f"{url}: {width}px for a {slot}px slot at {density}x"
+        page.evaluate("window.scrollTo(0, 0)")
+        shot(page, f"deep-learning-{viewport}", full=True)
+    finally:
+        context.close()
+
+
 def test_math_is_centred_and_numbered_display_math_is_shown(browser: Any, example: BuiltSite, site: Served) -> None:
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     try:
