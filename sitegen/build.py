@@ -171,10 +171,16 @@ def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSe
         return {}, ()
     from sitegen.engine.cache import Cache
     from sitegen.engine.plan import file_job
-    from sitegen.publish.images import CACHE_FOLDER, measure_images, raster_files, render_variants
+    from sitegen.publish.images import (
+        CACHE_FOLDER,
+        measure_images,
+        raster_files,
+        render_variants,
+        social_images,
+    )
 
     files = raster_files(site)
-    sets = measure_images(files)
+    sets = measure_images(files, social_images(site, config.base_path, config.image))
     outputs, encoded = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
     log.debug("%d image copies, %d encoded", len(outputs), encoded)
     return sets, tuple(file_job(output) for output in outputs)

@@ -165,3 +165,37 @@ def test_a_template_image_gets_its_copies_its_own_shape_and_the_slot_the_templat
     assert "/images/plot-640w.png 640w" in plot["srcset"] and plot["loading"] == "lazy"
     assert (logo["width"], logo["height"], logo.get("loading")) == ("480", "320", None)  # an SVG keeps the given size
     assert "srcset" not in logo
+
+
+def test_a_pages_own_image_is_offered_to_link_previews_1200_wide_in_its_own_format(make_site: MakeSite) -> None:
+    small = io.BytesIO()
+    Image.new("RGB", (800, 500), "teal").save(small, "JPEG")
+    root = make_site(
+        {
+            "content/blog/2024-01-01-big.md": "---\ntitle: Big\nimage: plot.png\nimage_alt: A plot\n---\nText.\n",
+            "content/blog/plot.png": photo_png(),
+            "content/blog/2024-01-02-small.md": "---\ntitle: Small\nimage: /images/small.jpg\n---\nText.\n",
+            "content/images/small.jpg": small.getvalue(),
+            "content/blog/2024-01-03-remote.md": "---\ntitle: Remote\nimage: https://example.com/x.png\n---\nText.\n",
+            "content/blog/2024-01-04-unused.md": "---\ntitle: Unused\n---\n![Plot](unused.png)\n",
+            "content/blog/unused.png": photo_png(),
+            "content/about.md": "---\ntitle: About\n---\nHi.\n",
+        }
+    )
+    build_root(root)
+    out = root / "_site"
+
+    def meta(dest: str) -> dict[str, str]:
+        return {tag.get("property") or tag.get("name", ""): tag.get("content", "") for tag in parse_page(out / dest).find_all("meta")}
+
+    big = meta("blog/big/index.html")
+    assert big["og:image"] == big["twitter:image"] == "https://example.org/blog/plot-1200w.png"
+    assert (big["og:image:width"], big["og:image:height"], big["og:image:alt"]) == ("1200", "750", "A plot")
+    with Image.open(out / "blog/plot-1200w.png") as preview:
+        assert (preview.format, preview.size) == ("PNG", (1200, 750))
+    small_meta = meta("blog/small/index.html")
+    assert small_meta["og:image"] == "https://example.org/images/small.jpg"  # narrower than 1200: the original
+    assert (small_meta["og:image:width"], small_meta["og:image:height"]) == ("800", "500")
+    remote = meta("blog/remote/index.html")
+    assert remote["og:image"] == "https://example.com/x.png" and "og:image:width" not in remote
+    assert not (out / "blog/unused-1200w.png").exists()  # only a page's own social image gets the copy
