@@ -82,6 +82,22 @@ def test_the_desktop_header_is_one_row(browser: Any, example: BuiltSite, site: S
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_phone_header_is_one_compact_bar(browser: Any, example: BuiltSite, site: Served, scheme: str) -> None:
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(site.url(dest_of(example, "post")))
+        header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+        assert header < 64
+        assert page.locator(".menu-button").is_visible() and page.locator(".site-nav a").first.is_hidden()
+        red, green, blue = page.evaluate("getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)")
+        assert (red + green + blue > 384) == (scheme == "light"), "the page follows the colour scheme"
+        shot(page, f"header-phone-{scheme}")
+    finally:
+        context.close()
+
+
 def test_the_phone_menu_opens_with_the_keyboard_only(phone: Any, example: BuiltSite, site: Served) -> None:
     page = phone.new_page()
     page.goto(site.url(dest_of(example, "post")))
@@ -281,7 +297,12 @@ def test_comments_load_only_after_the_button_is_pressed(browser: Any, make_site:
         "frame.dataset.repo = document.currentScript.dataset.repo; document.querySelector('.giscus').appendChild(frame);"
     )
     root = make_site(
-        {"content/blog/2024-01-01-hi.md": "---\ntitle: Hi\n---\nHello.\n", "content/about.md": "---\ntitle: About\n---\nA.\n", "static/giscus-stub.js": stub},
+        {
+            "content/blog/2024-01-01-hi.md": "---\ntitle: Hi\n---\nHello.\n",
+            "content/blog/2024-01-02-quiet.md": "---\ntitle: Quiet\ncomments: false\n---\nNo comments here.\n",
+            "content/about.md": "---\ntitle: About\n---\nA.\n",
+            "static/giscus-stub.js": stub,
+        },
         settings=settings,
     )
     build_root(root)
@@ -300,5 +321,7 @@ def test_comments_load_only_after_the_button_is_pressed(browser: Any, make_site:
             assert any(url.endswith("/giscus-stub.js") for url in problems.requested)
             assert page.locator(".giscus-frame").get_attribute("data-repo") == "example/site"
             assert page.locator(".comments-button").count() == 0
+            page.goto(served.url("blog/quiet/index.html"), wait_until="load")
+            assert page.locator(".comments, .comments-button").count() == 0  # comments: false
     finally:
         context.close()
