@@ -131,3 +131,17 @@ def test_display_integrals_are_display_size_and_matrix_bars_stretch() -> None:
     assert '<mo stretchy="true" fence="true" form="prefix">&#x0007C;</mo><mtable>' in bars
     norm = mathml(r"\left\| \frac{x}{y} \right\|")
     assert norm.count('stretchy="true" fence="true" form="prefix"') == 2 and "&#x02016;" not in norm.split("alttext")[1].split(">", 1)[1]
+
+
+def test_the_layout_tree_writes_back_exactly_what_it_read() -> None:
+    import latex2mathml.converter
+
+    from sitegen.markup.math import extract_math
+    from sitegen.markup.mathlayout import parse
+    from tests.conftest import REPO
+
+    spans = [span for path in sorted((REPO / "content").rglob("*.md")) for span in extract_math(path.read_text("utf-8"))[1]]
+    assert len(spans) > 40
+    for span in spans:
+        converted = str(latex2mathml.converter.convert(span.tex, display="block" if span.display else "inline"))
+        assert parse(converted).write_children() == converted

@@ -98,7 +98,8 @@ def parse(mathml: str) -> Node:
         if text is not None:
             stack[-1].children.append(Node("", text=text))
         elif closing:
-            stack.pop()
+            if len(stack) > 1:  # a stray end tag closes nothing
+                stack.pop()
         else:
             node = Node(name, attributes, empty=bool(empty))
             stack[-1].children.append(node)
