@@ -148,7 +148,7 @@ def test_a_template_image_gets_its_copies_its_own_shape_and_the_slot_the_templat
             "templates/page.html": (
                 "<!DOCTYPE html><html lang=\"en\"><title>t</title><main>"
                 "{{ image(asset('images/plot.png'), 'A plot', class='tile', width='480', height='320', sizes='(max-width: 40rem) 100vw, 30rem') }}"
-                "{{ image(asset('images/logo.svg'), 'A logo', width='480', height='320', lazy=False) }}</main></html>"
+                "{{ image(asset('images/logo.svg'), 'A logo', width='480', height='320', sizes='30rem', lazy=False) }}</main></html>"
             ),
             "content/about.md": "---\ntitle: About\nlayout: page\n---\nHi.\n",
         }
@@ -164,7 +164,7 @@ def test_a_template_image_gets_its_copies_its_own_shape_and_the_slot_the_templat
     assert plot["sizes"] == source["sizes"] == "(max-width: 40rem) 100vw, 30rem"
     assert "/images/plot-640w.png 640w" in plot["srcset"] and plot["loading"] == "lazy"
     assert (logo["width"], logo["height"], logo.get("loading")) == ("480", "320", None)  # an SVG keeps the given size
-    assert "srcset" not in logo
+    assert "srcset" not in logo and "sizes" not in logo  # sizes without srcset is invalid HTML
 
 
 def test_a_pages_own_image_is_offered_to_link_previews_1200_wide_in_its_own_format(make_site: MakeSite) -> None:

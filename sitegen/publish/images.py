@@ -190,6 +190,7 @@ def _rewrite_img(tag: str, attributes_text: str, sets: Mapping[str, ImageSet], b
         return tag  # the author chose the candidates
     image_set = sets.get(_dest_of(attributes.get("src", ""), base_path))
     if image_set is None:
+        attributes = {name: value for name, value in attributes.items() if name != "sizes"}  # sizes needs a srcset
         hints = {"decoding": "async", **({"loading": "lazy"} if lazy else {}), **attributes}
         return "<img" + _format_attributes(hints) + ">"
     width, height = _slot(attributes, image_set)
