@@ -175,12 +175,12 @@ def _stretch_bars(left: Node, right: Node) -> None:
 
 
 def _split_double_bars(row: Node) -> None:
-    """Draw a stretchy double bar as two stretchy single bars, a hair apart."""
+    """Draw a stretchy double bar as two stretchy single bars side by side."""
     result: list[Node] = []
     for child in row.children:
         if child.name == "mo" and child.content() == "&#x02016;" and 'stretchy="true"' in child.attributes:
             form = "prefix" if 'form="prefix"' in child.attributes else "postfix"
-            first, second = ('rspace="0em"', 'lspace="0.08em"') if form == "prefix" else ('rspace="0.08em"', 'lspace="0em"')
+            first, second = ('rspace="0em"', 'lspace="0em"') if form == "prefix" else ('rspace="0em"', 'lspace="0em"')
             result.extend(
                 Node("mo", f' stretchy="true" fence="true" form="{form}" {spacing}', [Node("", text="&#x0007C;")])
                 for spacing in (first, second)

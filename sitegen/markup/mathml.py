@@ -132,7 +132,7 @@ def render_math(span: MathSpan, numbering: Numbering | None = None, index: int =
 
 
 def _number_rows(mathml: str, rows: Sequence[str], numbers: Sequence[str]) -> str:
-    """Give each row of a display's table its number in a last cell (CSS sets it at the column's right edge)."""
+    """Give each row of a display's table its number in a last, 0-wide cell (CSS sets it at the column's right edge)."""
     root = parse(mathml)
     table = _first(root, "mtable")
     if table is None:
@@ -140,7 +140,8 @@ def _number_rows(mathml: str, rows: Sequence[str], numbers: Sequence[str]) -> st
     for row, tex, number in zip([node for node in table.elements if node.name == "mtr"], rows, numbers, strict=False):
         label = _LABEL.search(tex)
         anchor = f' id="{equation_anchor(label.group(1))}"' if label and number else ""
-        cell = f'<mtd class="eq-number"{anchor}><mtext>({html.escape(number)})</mtext></mtd>' if number else '<mtd class="eq-number"></mtd>'
+        shown = f'<mpadded width="0"><mtext>({html.escape(number)})</mtext></mpadded>' if number else ""
+        cell = f'<mtd class="eq-number"{anchor}>{shown}</mtd>'
         row.children.extend(parse(cell).children)
     return root.write_children()
 

@@ -278,6 +278,65 @@ def test_math_is_centred_and_numbered_display_math_is_shown(browser: Any, exampl
         context.close()
 
 
+ALIGN_POST = """---
+title: Rows
+date: 2024-01-01
+---
+Three rows, the second unnumbered:
+
+$$
+\\begin{align}
+f(x) &= \\int_0^x g(t) \\, dt \\label{eq:f} \\\\
+\\hat{y}_i &= \\frac{\\exp(z_i)}{\\sum_j \\exp(z_j)} \\nonumber \\\\
+L &= -\\log p(y \\mid x)
+\\end{align}
+$$
+
+See $\\eqref{eq:f}$.
+"""
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_align_rows_show_their_numbers_at_the_right_edge_beside_each_row(
+    browser: Any, make_site: MakeSite, viewport: str
+) -> None:
+    root = make_site({"content/blog/2024-01-01-rows.md": ALIGN_POST, "content/about.md": "---\ntitle: About\n---\nA.\n"})
+    build_root(root)
+    context = browser.new_context(viewport=PHONE if viewport == "phone" else VIEWPORTS["desktop"])
+    try:
+        with serve(BuiltSite(Path(root / "_site"), "/")) as served:
+            page = context.new_page()
+            page.goto(served.url("blog/rows/index.html"), wait_until="load")
+            boxes = page.evaluate(
+                """() => [...document.querySelectorAll('.numbered-rows mtr')].filter(r => r.parentElement.closest('mtr') === null).map(row => {
+                    const cells = [...row.children], number = cells[cells.length - 1];
+                    const ink = document.createRange(); ink.selectNodeContents(cells[1]);
+                    return {row: row.getBoundingClientRect().toJSON(), formula: ink.getBoundingClientRect().toJSON(),
+                            number: number.querySelector('mtext') ? number.querySelector('mtext').getBoundingClientRect().toJSON() : null,
+                            table: row.parentElement.getBoundingClientRect().toJSON(),
+                            text: number.textContent};
+                })"""
+            )
+            column = page.locator(".prose").bounding_box()
+            assert column and [box["text"] for box in boxes] == ["(1)", "", "(2)"]
+            table = boxes[0]["table"]
+            assert abs(table["x"] + table["width"] / 2 - (column["x"] + column["width"] / 2)) < 2, "the formula stays centred"
+            for box in boxes:
+                if box["number"] is None:
+                    continue
+                number, row, formula = box["number"], box["row"], box["formula"]
+                assert abs(number["x"] + number["width"] - (column["x"] + column["width"])) < 2, "at the column's right edge"
+                middle = number["y"] + number["height"] / 2
+                assert row["y"] <= middle <= row["y"] + row["height"], "beside its own row"
+                assert number["x"] >= formula["x"] + formula["width"], "clear of the formula"
+            page.locator(".numbered-rows").scroll_into_view_if_needed()
+            shot(page, f"math-align-numbers-{viewport}")
+            page.locator("a.eqref").click()
+            assert page.evaluate("location.hash") == "#eq-f"
+    finally:
+        context.close()
+
+
 def test_every_post_has_a_1200_by_630_card(example: BuiltSite) -> None:
     pages = (example.out / "blog").glob("*/index.html")
     posts = [path.parent for path in pages if '<meta property="og:type" content="article">' in path.read_text("utf-8")]
