@@ -130,7 +130,7 @@ def _build_changed(
     site = cite_site(site, portfolio, config, locales)
     # Measure raster images; their smaller copies and the posts' social cards come from the cache when it has them.
     images, image_jobs = _responsive_images(site, config)
-    card_jobs = _social_cards(site, config, locales)
+    card_jobs, card_warnings = _social_cards(site, config, locales)
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
     contexts = make_contexts(site, config, locales, env, generated, portfolio, images)
@@ -143,7 +143,7 @@ def _build_changed(
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
     made, cleaned = _clean_outputs(render_all([job for job in stale if job.kind != "search"], contexts, jobs), stale)
     made_warnings = dict.fromkeys(w for result in made.values() for w in result.warnings)
-    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings, *cleaned)
+    warnings = (*site.warnings, *link_warnings, *card_warnings, *redirect_warnings, *made_warnings, *cleaned)
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
     new_record = _new_record(inputs, planned, made, record, site, warnings)
@@ -171,24 +171,32 @@ def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSe
         return {}, ()
     from sitegen.engine.cache import Cache
     from sitegen.engine.plan import file_job
-    from sitegen.publish.images import CACHE_FOLDER, measure_images, raster_files, render_variants
+    from sitegen.publish.images import (
+        CACHE_FOLDER,
+        measure_images,
+        raster_files,
+        render_variants,
+        social_images,
+    )
 
     files = raster_files(site)
-    made = render_variants(files, measure_images(files), Cache(config.cache_path / CACHE_FOLDER))
+    sets = measure_images(files, social_images(site, config.base_path, config.image))
+    made = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
     log.debug("%d image copies, %d encoded", len(made.outputs), made.encoded)
     return made.sets, tuple(file_job(output) for output in made.outputs)
 
 
-def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[Job, ...]:
+def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[tuple[Job, ...], tuple[Problem, ...]]:
     """Draw a card for each post without an image: (from the cache when it was drawn before)."""
     if not config.social_cards:
-        return ()
+        return (), ()
     from sitegen.engine.cache import Cache
     from sitegen.engine.plan import file_job
-    from sitegen.publish.cards import CACHE_FOLDER, plan_cards, render_cards
+    from sitegen.publish.cards import CACHE_FOLDER, missing_glyphs, plan_cards, render_cards
 
     cards = plan_cards(site, config.title, lambda code, date: locales.get(code).format_date(date))
-    return tuple(file_job(output) for output in render_cards(cards, Cache(config.cache_path / CACHE_FOLDER)))
+    jobs = tuple(file_job(output) for output in render_cards(cards, Cache(config.cache_path / CACHE_FOLDER)))
+    return jobs, missing_glyphs(cards)
 
 
 def load_site(

@@ -40,7 +40,7 @@ from sitegen.portfolio.stage import (
     site_data,
 )
 from sitegen.publish.cards import card_dest, needs_card
-from sitegen.publish.images import ImageSet, responsive_images
+from sitegen.publish.images import ImageSet, image_dest, render_image, responsive_images
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locale, Locales
 from sitegen.site.links import ATTACHMENT, link_table, rewrite_links
@@ -420,12 +420,27 @@ class SiteContext:
             "url": self.url,
             "link": lambda target: self.link(target, folder),
             "asset": lambda target: self.link(target, ""),
+            "image": self.image_tag,
+            "social_image": self.social_image,
             "absolute": lambda url: absolute_url(url, self.config.base_url),
             "page": page,
             "data": self.data,
             "by_year": by_year,
             "scholarly_articles": lambda items: scholarly_articles(items, self.config.base_url),
         }
+
+    def social_image(self, target: str, folder: str) -> dict[str, Any] | None:
+        """Return the URL, width and height of the copy of a page's image: link previews get, or None."""
+        image_set = self.images.get(image_dest(target, folder, self.config.base_path))
+        if image_set is None:
+            return None
+        dest, width, height = image_set.social()
+        return {"url": url_for_dest(dest, self.config.base_path), "width": width, "height": height}
+
+    def image_tag(self, src: str, alt: str = "", lazy: bool = True, **attributes: str) -> Markup:
+        """Return a template's `<img>` for an image URL: with its copies in a srcset when it has them."""
+        shown = {"alt": alt, **{name.replace("_", "-"): str(value) for name, value in attributes.items()}}
+        return Markup(render_image(src, shown, self.images, self.config.base_path, lazy=lazy))
 
     def site_info(self) -> dict[str, Any]:
         """Return the site-wide settings templates show."""

@@ -19,6 +19,8 @@ from sitegen.markup.fences import closes, fence_marker
 
 TEXT, CODE, MATH = "text", "code", "math"
 _LIST_ITEM = re.compile(r"^( *)(?:[*+-]|\d+[.)])(?: +|$)")
+# An admonition (`!!! note "Title"`): its body is indented one level, like a list item's.
+_CONTAINER = re.compile(r"^\s*!!!\s+[\w-]")
 _MATH_OPEN = re.compile(r"^[ \t]*(\$\$|\\\[|\\begin\{([A-Za-z*]+)\})")
 _LEVEL = 4
 _HTML_BLOCKS = "div|section|article|aside|details|figure|table|blockquote|nav|header|footer|main|form|center"
@@ -89,7 +91,7 @@ def classify_lines(lines: Sequence[str]) -> tuple[Line, ...]:
             result.append(line_of(CODE, depth))
             continue
         code_indent = None
-        item = _LIST_ITEM.match(line)
+        item = _LIST_ITEM.match(line) or _CONTAINER.match(line)
         if after_blank and not item:
             depth = min(depth, indent // _LEVEL)
         in_html = html_open > 0

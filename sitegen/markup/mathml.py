@@ -4,7 +4,10 @@ latex2mathml does the conversion; this module rewrites the few constructs it
 lays out in ways browsers do not show (`gather` and `multline` as line breaks
 MathML Core ignores, a one-letter `\mathrm` left italic) and adds equation
 numbers: `\tag{…}` shows its text, `\label{key}` numbers the display in page
-order, and `\eqref{key}` / `\ref{key}` become links to it.
+order, and `\eqref{key}` / `\ref{key}` become links to it. As in LaTeX, the
+unstarred `equation` and `multline` get one number, and `align`, `gather`,
+`alignat`, `flalign` and `eqnarray` one per row, unless the row says
+`\nonumber` or `\notag`; their starred forms number only what has a `\tag`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from dataclasses import dataclass, field
 import latex2mathml.converter
 
 from sitegen.markup.math import MathFailure, MathSpan
+from sitegen.markup.mathlayout import Node, parse, touch_up
 
 _TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
 _LABEL = re.compile(r"\\label\{([^{}]*)\}")
@@ -27,30 +31,70 @@ _ONLY_REF = re.compile(r"^\s*\\(eq)?ref\{([^{}]*)\}\s*$")
 
 @dataclass(frozen=True, slots=True)
 class Numbering:
-    """The equation numbers of one text: the number shown beside each span, and each label's number."""
+    """The equation numbers of one text: the numbers shown beside each span, and each label's number."""
 
-    shown: Mapping[int, str] = field(default_factory=dict)  # span index -> "3" or a \tag's text
+    shown: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # span index -> each row's number ("" for none)
     labels: Mapping[str, str] = field(default_factory=dict)  # label -> shown number
 
 
+# Environments numbered without being asked; those that number each row.
+_AUTO_NUMBERED = frozenset({"equation", "multline", "align", "gather", "alignat", "flalign", "eqnarray"})
+_NUMBERED_ROWS = frozenset({"align", "gather", "alignat", "flalign", "eqnarray"})
+_WHOLE_ENVIRONMENT = re.compile(r"^\s*\\begin\{([A-Za-z]+)(\*?)\}(.*)\\end\{\1\2\}\s*$", re.DOTALL)
+_NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
+
+
 def number_equations(spans: Sequence[MathSpan]) -> Numbering:
-    """Number the displays that carry a \\label or \\tag, in order; a \\tag's own text is kept."""
-    shown: dict[int, str] = {}
+    """Number the displays in order: auto-numbered environments (per row where LaTeX does) and those with a \\label.
+
+    A \\tag's own text is kept and takes no number from the count.
+    """
+    shown: dict[int, tuple[str, ...]] = {}
     labels: dict[str, str] = {}
     count = 0
     for index, span in enumerate(spans):
         if not span.display:
             continue
-        tag = _TAG.search(span.tex)
-        label = _LABEL.search(span.tex)
-        if tag:
-            shown[index] = tag.group(1)
-        elif label:
-            count += 1
-            shown[index] = str(count)
-        if label and index in shown:
-            labels[label.group(1)] = shown[index]
+        whole = _WHOLE_ENVIRONMENT.match(span.tex)
+        name, starred = (whole.group(1), bool(whole.group(2))) if whole else ("", False)
+        rows = split_rows(whole.group(3)) if whole and name in _NUMBERED_ROWS else [span.tex]
+        numbers = []
+        for row in rows:
+            tag, label = _TAG.search(row), _LABEL.search(row)
+            number = ""
+            if tag:
+                number = tag.group(1)
+            elif not _NO_NUMBER.search(row) and (label or (name in _AUTO_NUMBERED and not starred)):
+                count += 1
+                number = str(count)
+            if label and number:
+                labels.setdefault(label.group(1), number)
+            numbers.append(number)
+        if any(numbers):
+            shown[index] = tuple(numbers)
     return Numbering(shown, labels)
+
+
+def split_rows(body: str) -> list[str]:
+    """Split an environment's body at its own `\\\\` (not those of a nested environment or group); drop a last empty row."""
+    rows, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        if body.startswith("\\begin{", i):
+            depth += 1
+        elif body.startswith("\\end{", i):
+            depth -= 1
+        elif body[i] in "{}":
+            depth += 1 if body[i] == "{" else -1
+        elif body.startswith("\\\\", i) and depth == 0:
+            rows.append(body[start:i])
+            start = i + 2
+            i += 2
+            continue
+        i += 2 if body[i] == "\\" else 1
+    rows.append(body[start:])
+    if len(rows) > 1 and not _NUMBERING.sub("", rows[-1]).strip():
+        rows.pop()
+    return rows
 
 
 def equation_anchor(label: str) -> str:
@@ -74,12 +118,41 @@ def render_math(span: MathSpan, numbering: Numbering | None = None, index: int =
         tag = "pre" if span.display else "code"
         return f'<{tag} class="math-tex">{shown}</{tag}>', MathFailure(span.line, f"math could not be converted ({reason}): {span.source[:60]}")
     mathml = _with_alttext(mathml, span.tex)
-    if index in numbering.shown:
+    numbers = numbering.shown.get(index, ())
+    if len(numbers) > 1:
+        whole = _WHOLE_ENVIRONMENT.match(span.tex)
+        rows = split_rows(whole.group(3)) if whole else []
+        return f'<div class="math-display numbered-rows">{_number_rows(mathml, rows, numbers)}</div>', None
+    if numbers:
         label = _LABEL.search(span.tex)
         anchor = f' id="{equation_anchor(label.group(1))}"' if label else ""
-        number = html.escape(numbering.shown[index])
+        number = html.escape(numbers[0])
         return f'<div class="math-display numbered"{anchor}>{mathml}<span class="eq-number">({number})</span></div>', None
     return mathml, None
+
+
+def _number_rows(mathml: str, rows: Sequence[str], numbers: Sequence[str]) -> str:
+    """Give each row of a display's table its number in a last, 0-wide cell (CSS sets it at the column's right edge)."""
+    root = parse(mathml)
+    table = _first(root, "mtable")
+    if table is None:
+        return mathml
+    for row, tex, number in zip([node for node in table.elements if node.name == "mtr"], rows, numbers, strict=False):
+        label = _LABEL.search(tex)
+        anchor = f' id="{equation_anchor(label.group(1))}"' if label and number else ""
+        shown = f'<mpadded width="0"><mtext>({html.escape(number)})</mtext></mpadded>' if number else ""
+        cell = f'<mtd class="eq-number"{anchor}>{shown}</mtd>'
+        row.children.extend(parse(cell).children)
+    return root.write_children()
+
+
+def _first(node: Node, name: str) -> Node | None:
+    """Return the first element of a name in document order."""
+    for child in node.elements:
+        found = child if child.name == name else _first(child, name)
+        if found is not None:
+            return found
+    return None
 
 
 def _reference(label: str, numbering: Numbering, *, parenthesised: bool) -> str:
@@ -102,7 +175,7 @@ def _convert(tex: str, display: bool) -> str:
     mathml = str(latex2mathml.converter.convert(portable, display="block" if display else "inline"))
     if centred:
         mathml = mathml.replace("<mtable>", '<mtable displaystyle="true" rowspacing="0.5em">', 1)
-    return _alphabets(_limits(mathml)).replace("<mo>&#x0005E;</mo>", "<mo>&#x002C6;</mo>")
+    return touch_up(_alphabets(_limits(mathml)).replace("<mo>&#x0005E;</mo>", "<mo>&#x002C6;</mo>"), display=display)
 
 
 # Big operators whose limits go above and below in display style (movablelimits puts them beside

@@ -16,7 +16,7 @@ import html
 import io
 import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -27,6 +27,9 @@ from sitegen.settings.limits import MAX_IMAGE_PIXELS
 log = logging.getLogger(__name__)
 
 WIDTHS = (320, 640, 960, 1280, 1920)
+# A page's own social image (front-matter `image:`) is offered to link previews at this width, in its
+# own format: the sites that show previews take JPEG and PNG, not always WebP.
+SOCIAL_WIDTH = 1200
 RASTER = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 CACHE_FOLDER = "images"
@@ -58,6 +61,11 @@ class ImageSet:
     format: str
     variants: tuple[Variant, ...]  # narrowest first; WebP copies include the full width
 
+    def social(self) -> tuple[str, int, int]:
+        """Return (dest, width, height) of the copy for link previews: 1200 px wide, or the original when narrower."""
+        found = [v for v in self.variants if v.width == SOCIAL_WIDTH and v.format == self.format]
+        return (found[0].dest, found[0].width, found[0].height) if found else (self.dest, self.width, self.height)
+
     def candidates(self, image_format: str) -> tuple[tuple[str, int], ...]:
         """Return (dest, width) of every copy in one format, the original included for its own format."""
         found = [(v.dest, v.width) for v in self.variants if v.format == image_format]
@@ -79,8 +87,11 @@ def is_raster(dest: str) -> bool:
     return dest.rpartition(".")[2].lower() in {suffix[1:] for suffix in RASTER}
 
 
-def measure_images(files: Iterable[RasterFile]) -> dict[str, ImageSet]:
-    """Read each image's size as shown (only the header) and plan its copies; unreadable files are skipped."""
+def measure_images(files: Iterable[RasterFile], social: Collection[str] = ()) -> dict[str, ImageSet]:
+    """Read each image's size as shown (only the header) and plan its copies; unreadable files are skipped.
+
+    The images in `social` (pages' own social images) also get a copy for link previews.
+    """
     from PIL import Image, UnidentifiedImageError
 
     sets: dict[str, ImageSet] = {}
@@ -99,14 +110,21 @@ def measure_images(files: Iterable[RasterFile]) -> dict[str, ImageSet]:
         if width * height > MAX_IMAGE_PIXELS:
             log.warning("%s: %d×%d is too large to resize, served as it is", file.dest, width, height)
         elif image_format in MIME:
-            sets[file.dest] = ImageSet(file.dest, width, height, image_format, plan_variants(file.dest, width, height, image_format))
+            variants = plan_variants(file.dest, width, height, image_format, social=file.dest in social)
+            sets[file.dest] = ImageSet(file.dest, width, height, image_format, variants)
     return dict(sorted(sets.items()))
 
 
-def plan_variants(dest: str, width: int, height: int, image_format: str) -> tuple[Variant, ...]:
-    """Return the copies of an image: each narrower width in its format and WebP, plus a full-width WebP."""
+def plan_variants(dest: str, width: int, height: int, image_format: str, *, social: bool = False) -> tuple[Variant, ...]:
+    """Return the copies of an image: each narrower width in its format and WebP, plus a full-width WebP.
+
+    A social image wider than SOCIAL_WIDTH also gets a copy that wide in its own format.
+    """
     stem, _, suffix = dest.rpartition(".")
     variants: list[Variant] = []
+    if social and width > SOCIAL_WIDTH:
+        scaled = max(1, round(height * SOCIAL_WIDTH / width))
+        variants.append(Variant(f"{stem}-{SOCIAL_WIDTH}w.{suffix}", SOCIAL_WIDTH, scaled, image_format))
     for target in [w for w in WIDTHS if w < width] + [width]:
         scaled = max(1, round(height * target / width))
         if target < width:
@@ -114,7 +132,7 @@ def plan_variants(dest: str, width: int, height: int, image_format: str) -> tupl
             variants.append(Variant(f"{stem}-{target}w.webp", target, scaled, "WEBP"))
         else:
             variants.append(Variant(f"{stem}.webp", width, height, "WEBP"))
-    return tuple(variants)
+    return tuple(sorted(variants, key=lambda variant: (variant.width, variant.format != image_format)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +228,11 @@ def _rewrite_img(tag: str, attributes_text: str, sets: Mapping[str, ImageSet], b
         return tag  # the author chose the candidates
     image_set = sets.get(_dest_of(attributes.get("src", ""), base_path))
     if image_set is None:
+        attributes = {name: value for name, value in attributes.items() if name != "sizes"}  # sizes needs a srcset
         hints = {"decoding": "async", **({"loading": "lazy"} if lazy else {}), **attributes}
         return "<img" + _format_attributes(hints) + ">"
     width, height = _slot(attributes, image_set)
-    sizes = f"(max-width: {width}px) 100vw, {width}px"
+    sizes = attributes.get("sizes") or f"(max-width: {width}px) 100vw, {width}px"
     img = {
         **attributes,
         "srcset": _srcset(image_set.candidates(image_set.format), base_path),
@@ -226,6 +245,17 @@ def _rewrite_img(tag: str, attributes_text: str, sets: Mapping[str, ImageSet], b
     webp = image_set.candidates("WEBP")
     source = f'<source type="image/webp" srcset="{_srcset(webp, base_path)}" sizes="{sizes}">' if webp else ""
     return f"<picture>{source}<img{_format_attributes(img)}></picture>"
+
+
+def render_image(src: str, attributes: Mapping[str, str], sets: Mapping[str, ImageSet], base_path: str, *, lazy: bool = True) -> str:
+    """Return the `<img>` (in a `<picture>` when it has copies) a template shows for an image URL.
+
+    A measured image's own size gives `width` and `height` (so the box has its shape before it
+    loads); the given ones are kept for others, such as an SVG. `sizes` says how wide the slot is.
+    """
+    if _dest_of(src, base_path) in sets:
+        attributes = {name: value for name, value in attributes.items() if name not in ("width", "height")}
+    return _rewrite_img("", _format_attributes({"src": src, **attributes}), sets, base_path, lazy=lazy)
 
 
 def _slot(attributes: Mapping[str, str], image_set: ImageSet) -> tuple[int, int]:
@@ -268,6 +298,36 @@ def parse_attributes(text: str) -> dict[str, str]:
 
 def _format_attributes(attributes: Mapping[str, str]) -> str:
     return "".join(f' {name}="{html.escape(value, quote=True)}"' for name, value in attributes.items())
+
+
+def image_dest(target: str, folder: str, base_path: str) -> str:
+    """Return the dest a page's `image:` names: a path from the site root (base path or not) or from the page's folder.
+
+    A URL with a scheme (https://…) names no file of the site: "".
+    """
+    if ":" in target:
+        return ""
+    target = unquote(target.split("#")[0].split("?")[0])
+    if base_path != "/" and target.startswith(base_path):
+        target = target[len(base_path) - 1 :]
+    segments: list[str] = []
+    for segment in (target if target.startswith("/") else f"{folder}/{target}").split("/"):
+        if segment == "..":
+            segments = segments[:-1]
+        elif segment and segment != ".":
+            segments.append(segment)
+    return "/".join(segments)
+
+
+def social_images(site: Site, base_path: str, site_image: str = "") -> frozenset[str]:
+    """Return the dests of the raster images pages name as their own social image (and the site's)."""
+    found = {image_dest(site_image, "", base_path)} if site_image else set()
+    for locale_site in site.locales.values():
+        for page in (*locale_site.pages, *locale_site.posts):
+            target = page.fields.get("image")
+            if isinstance(target, str) and target:
+                found.add(image_dest(target, page.document.source.folder, base_path))
+    return frozenset(dest for dest in found if is_raster(dest))
 
 
 def raster_files(site: Site) -> tuple[RasterFile, ...]:

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from sitegen.markup.math import MathSpan, extract_math
-from sitegen.markup.mathml import render_math
+from sitegen.markup.mathml import number_equations, render_math
 from sitegen.publish.pages_server import serve_site
 from tests.browser.harness import TOOLS
 from tests.conftest import CORPUS, REPO
@@ -42,6 +42,8 @@ FEATURES = (
     r"\int_0^1 x^2 \, \mathrm{d}x = \tfrac{1}{3}",
     r"\mathcal{L}(\boldsymbol{\theta}) = \sum_{i=1}^{n} \ell(y_i, \hat{y}_i) \quad \text{for all } n \in \mathbb{N}",
     r"\begin{bmatrix} 1 & 0 \\ 0 & 1 \end{bmatrix} \begin{bmatrix} x \\ y \end{bmatrix}",
+    r"\begin{align} f(x) &= \int_0^x g(t) \, dt \\ \hat{y}_i &= -\log p(y_i \mid x) \nonumber \\ \left\| v \right\| &= \sqrt{v^\top v} \end{align}",
+    r"\begin{gather} a = b \\ \tilde{x}_j = \bar{v}_k / 2 \tag{G} \end{gather}",
 )
 
 
@@ -65,7 +67,8 @@ def comparison_page(rows: list[tuple[str, bool, str]]) -> str:
     """Return an HTML page with one row per expression: sitegen's MathML and an empty cell for KaTeX."""
     body = []
     for number, (tex, display, where) in enumerate(rows):
-        mathml, failure = render_math(MathSpan(tex, display, tex, 0))
+        span = MathSpan(tex, display, tex, 0)
+        mathml, failure = render_math(span, number_equations([span]), 0)
         assert failure is None, f"row {number} ({where}): {failure.message}"
         body.append(
             f'<tr id="row{number}"><td class="where">{number}. {html.escape(where)}</td>'

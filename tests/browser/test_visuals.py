@@ -82,6 +82,22 @@ def test_the_desktop_header_is_one_row(browser: Any, example: BuiltSite, site: S
         context.close()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_phone_header_is_one_compact_bar(browser: Any, example: BuiltSite, site: Served, scheme: str) -> None:
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(site.url(dest_of(example, "post")))
+        header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
+        assert header < 64
+        assert page.locator(".menu-button").is_visible() and page.locator(".site-nav a").first.is_hidden()
+        red, green, blue = page.evaluate("getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)")
+        assert (red + green + blue > 384) == (scheme == "light"), "the page follows the colour scheme"
+        shot(page, f"header-phone-{scheme}")
+    finally:
+        context.close()
+
+
 def test_the_phone_menu_opens_with_the_keyboard_only(phone: Any, example: BuiltSite, site: Served) -> None:
     page = phone.new_page()
     page.goto(site.url(dest_of(example, "post")))
@@ -196,6 +212,54 @@ def test_images_pick_a_candidate_no_wider_than_twice_their_slot(browser: Any, ex
         context.close()
 
 
+# Each image's chosen file: its srcset width descriptor (from the <source> or the <img> that offered it) and its slot.
+CHOSEN_CANDIDATES = """() => [...document.querySelectorAll('img[srcset]')].map(img => {
+  const offers = [...(img.parentElement.tagName === 'PICTURE' ? img.parentElement.querySelectorAll('source, img') : [img])];
+  const chosen = new URL(img.currentSrc).pathname;
+  const width = offers.flatMap(o => o.srcset.split(',').map(c => c.trim().split(/\\s+/)))
+    .filter(([url]) => new URL(url, location.href).pathname === chosen).map(([, w]) => parseInt(w))[0];
+  return [chosen, width, img.clientWidth];
+})"""
+
+
+@pytest.mark.parametrize(("viewport", "density"), [("desktop", 1), ("phone", 2)])
+def test_the_deep_learning_page_sends_under_30_percent_of_its_image_bytes(
+    browser: Any, example: BuiltSite, site: Served, viewport: str, density: int
+) -> None:
+    """Scrolled to the end (so every lazy image loads), the page transfers at most 30% of the originals' bytes."""
+    size = {"width": 1280, "height": 900} if viewport == "desktop" else PHONE
+    context = browser.new_context(viewport=size, device_scale_factor=density)
+    try:
+        page = context.new_page()
+        page.goto(site.url(dest_of(example, "deep-learning")), wait_until="load")
+        for _ in range(60):
+            if page.evaluate("window.scrollY + innerHeight >= document.documentElement.scrollHeight - 1"):
+                break
+            page.mouse.wheel(0, 500)
+            page.wait_for_timeout(60)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_function("[...document.images].every(img => img.complete)")
+        sources = page.evaluate("[...document.images].map(img => new URL(img.getAttribute('src'), location.href).pathname)")
+        rasters = [src for src in sources if src.endswith((".png", ".jpg", ".jpeg"))]
+        assert len(rasters) >= 3, "the deep-learning page shows raster project images"
+        originals = sum((example.out / src.removeprefix(example.base)).stat().st_size for src in sources)
+        sent = page.evaluate(
+            "performance.getEntriesByType('resource').filter(e => e.initiatorType === 'img')"
+            ".reduce((total, e) => total + e.encodedBodySize, 0)"
+        )
+        assert len(page.evaluate("performance.getEntriesByType('resource').filter(e => e.initiatorType === 'img')")) == len(sources)
+        assert 0 < sent <= 0.3 * originals, f"{sent} of {originals} image bytes sent ({sent / originals:.0%})"
+        chosen = page.evaluate(CHOSEN_CANDIDATES)
+        assert len(chosen) == len(rasters)
+        for url, width, slot in chosen:
+            assert url.endswith(".webp"), url
+            assert width <= 2 * slot * density or width <= 320, f"{url}: {width}px for a {slot}px slot at {density}x"
+        page.evaluate("window.scrollTo(0, 0)")
+        shot(page, f"deep-learning-{viewport}", full=True)
+    finally:
+        context.close()
+
+
 def test_math_is_centred_and_numbered_display_math_is_shown(browser: Any, example: BuiltSite, site: Served) -> None:
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     try:
@@ -210,6 +274,65 @@ def test_math_is_centred_and_numbered_display_math_is_shown(browser: Any, exampl
         assert abs(left - right) < 4, "display math is centred in the column"
         block.scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "math-display.png"), animations="disabled")
+    finally:
+        context.close()
+
+
+ALIGN_POST = """---
+title: Rows
+date: 2024-01-01
+---
+Three rows, the second unnumbered:
+
+$$
+\\begin{align}
+f(x) &= \\int_0^x g(t) \\, dt \\label{eq:f} \\\\
+\\hat{y}_i &= \\frac{\\exp(z_i)}{\\sum_j \\exp(z_j)} \\nonumber \\\\
+L &= -\\log p(y \\mid x)
+\\end{align}
+$$
+
+See $\\eqref{eq:f}$.
+"""
+
+
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+def test_align_rows_show_their_numbers_at_the_right_edge_beside_each_row(
+    browser: Any, make_site: MakeSite, viewport: str
+) -> None:
+    root = make_site({"content/blog/2024-01-01-rows.md": ALIGN_POST, "content/about.md": "---\ntitle: About\n---\nA.\n"})
+    build_root(root)
+    context = browser.new_context(viewport=PHONE if viewport == "phone" else VIEWPORTS["desktop"])
+    try:
+        with serve(BuiltSite(Path(root / "_site"), "/")) as served:
+            page = context.new_page()
+            page.goto(served.url("blog/rows/index.html"), wait_until="load")
+            boxes = page.evaluate(
+                """() => [...document.querySelectorAll('.numbered-rows mtr')].filter(r => r.parentElement.closest('mtr') === null).map(row => {
+                    const cells = [...row.children], number = cells[cells.length - 1];
+                    const ink = document.createRange(); ink.selectNodeContents(cells[1]);
+                    return {row: row.getBoundingClientRect().toJSON(), formula: ink.getBoundingClientRect().toJSON(),
+                            number: number.querySelector('mtext') ? number.querySelector('mtext').getBoundingClientRect().toJSON() : null,
+                            table: row.parentElement.getBoundingClientRect().toJSON(),
+                            text: number.textContent};
+                })"""
+            )
+            column = page.locator(".prose").bounding_box()
+            assert column and [box["text"] for box in boxes] == ["(1)", "", "(2)"]
+            table = boxes[0]["table"]
+            assert abs(table["x"] + table["width"] / 2 - (column["x"] + column["width"] / 2)) < 2, "the formula stays centred"
+            for box in boxes:
+                if box["number"] is None:
+                    continue
+                number, row, formula = box["number"], box["row"], box["formula"]
+                assert abs(number["x"] + number["width"] - (column["x"] + column["width"])) < 2, "at the column's right edge"
+                middle = number["y"] + number["height"] / 2
+                assert row["y"] <= middle <= row["y"] + row["height"], "beside its own row"
+                assert number["x"] >= formula["x"] + formula["width"], "clear of the formula"
+            page.locator(".numbered-rows").scroll_into_view_if_needed()
+            shot(page, f"math-align-numbers-{viewport}")
+            page.locator("a.eqref").click()
+            assert page.evaluate("location.hash") == "#eq-f"
     finally:
         context.close()
 
@@ -233,7 +356,12 @@ def test_comments_load_only_after_the_button_is_pressed(browser: Any, make_site:
         "frame.dataset.repo = document.currentScript.dataset.repo; document.querySelector('.giscus').appendChild(frame);"
     )
     root = make_site(
-        {"content/blog/2024-01-01-hi.md": "---\ntitle: Hi\n---\nHello.\n", "content/about.md": "---\ntitle: About\n---\nA.\n", "static/giscus-stub.js": stub},
+        {
+            "content/blog/2024-01-01-hi.md": "---\ntitle: Hi\n---\nHello.\n",
+            "content/blog/2024-01-02-quiet.md": "---\ntitle: Quiet\ncomments: false\n---\nNo comments here.\n",
+            "content/about.md": "---\ntitle: About\n---\nA.\n",
+            "static/giscus-stub.js": stub,
+        },
         settings=settings,
     )
     build_root(root)
@@ -252,5 +380,7 @@ def test_comments_load_only_after_the_button_is_pressed(browser: Any, make_site:
             assert any(url.endswith("/giscus-stub.js") for url in problems.requested)
             assert page.locator(".giscus-frame").get_attribute("data-repo") == "example/site"
             assert page.locator(".comments-button").count() == 0
+            page.goto(served.url("blog/quiet/index.html"), wait_until="load")
+            assert page.locator(".comments, .comments-button").count() == 0  # comments: false
     finally:
         context.close()

@@ -6,7 +6,17 @@ import pytest
 from PIL import Image, ImageDraw
 
 from sitegen.publish import cards
-from sitegen.publish.cards import Card, _font, _wrap
+from sitegen.publish.cards import (
+    FONTS,
+    Card,
+    _coverages,
+    _font,
+    _font_bytes,
+    _wrap,
+    draw_text,
+    text_width,
+)
+from sitegen.publish.glyphs import read_cmap, split_runs
 from tests.conftest import DEFAULT_SETTINGS, MakeSite, build_root, parse_page
 
 FILES = {
@@ -56,11 +66,74 @@ def test_cards_can_be_turned_off(make_site: MakeSite) -> None:
     assert meta(parse_page(root / "_site/blog/plain/index.html"), "twitter:card") == "summary"
 
 
-def test_the_bundled_font_draws_chinese_and_breaks_between_characters() -> None:
-    font = _font(72)
+def test_the_bundled_fonts_draw_chinese_and_break_between_characters() -> None:
     title = "用 NumPy 从零实现自注意力：一步一步推导"
-    assert all(font.getmask(char).getbbox() for char in title if not char.isspace())
+    runs, missing = split_runs(title, _coverages())
+    assert missing == "" and all(_font(72, index).getmask(run.replace(" ", "")).getbbox() for index, run in runs if run.strip())
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
-    lines = _wrap(draw, title, font, 700)
+    lines = _wrap(draw, title, 72, 700)
     assert "".join(lines).replace(" ", "") == title.replace(" ", "")
-    assert len(lines) == 3 and all(draw.textlength(line, font=font) <= 700 for line in lines)
+    assert len(lines) == 3 and all(text_width(draw, line, 72) <= 700 for line in lines)
+
+
+TITLES = {
+    "Korean": "트랜스포머의 주의 메커니즘을 처음부터 구현하기: 행렬 곱셈과 소프트맥스",
+    "traditional Chinese": "從零開始實作自注意力機制：矩陣乘法與歸一化的詳細推導",
+    "Japanese": "自己注意機構を一から実装する：行列の掛け算と正規化",
+    "Russian": "Механизм внимания с нуля: матрицы, софтмакс и нормализация слоёв",
+    "Ukrainian": "Ґрунтовний розбір: їжак, євро та інші слова",
+    "Greek": "Ο μηχανισμός προσοχής από την αρχή: πίνακες και κανονικοποίηση ΐΰ",
+    "Polish and Czech": "Łódź, Kraków i Gdańsk: żółć; Příliš žluťoučký kůň úpěl ďábelské ódy",
+    "Vietnamese": "Cơ chế chú ý từ đầu: nhân ma trận và chuẩn hóa lớp",
+    "Romanian, Turkish, Nordic": "Științe în București; Ağır şğü İı; Ærø Øresund Åbo; Straße",
+    "decomposed accents": "Cafe\u0301 re\u0301sume\u0301 Ha\u0301c\u030c",
+}
+
+
+def notdef_ink(index: int, size: int) -> bytes:
+    """Return the pixels a font draws for a character it lacks: its .notdef glyph."""
+    return bytes(_font(size, index).getmask("\U0010fffd"))
+
+
+@pytest.mark.parametrize("script", TITLES)
+def test_every_character_of_a_title_in_any_common_script_has_a_glyph(script: str) -> None:
+    import unicodedata
+
+    title = unicodedata.normalize("NFC", TITLES[script])
+    runs, missing = split_runs(title, _coverages())
+    assert missing == ""
+    for index, run in runs:
+        for char in run.replace(" ", ""):
+            # Checked against the font's own cmap and its drawing: no character is drawn as the .notdef box.
+            assert ord(char) in read_cmap(_font_bytes(FONTS[index]))
+            ink = _font(48, index).getmask(char)
+            assert ink.getbbox() and bytes(ink) != notdef_ink(index, 48), f"{char!r} (U+{ord(char):04X}) is tofu"
+
+
+def test_a_character_no_bundled_font_has_is_left_out_with_a_warning_naming_the_post(make_site: MakeSite) -> None:
+    root = make_site({**FILES, "content/blog/2024-01-01-runes.md": "---\ntitle: Runes ᚠᚢᚦ and Hangul 한글\ndate: 2024-01-01\n---\nText.\n"})
+    report = build_root(root)
+    messages = [problem.format() for problem in report.warnings]
+    assert messages == [
+        ("content/blog/2024-01-01-runes.md: warning: the social card cannot draw ᚠ (U+16A0) ᚢ (U+16A2) ᚦ (U+16A6):"
+        " no bundled font has it; it is left out")
+    ]
+    with Image.open(root / "_site/blog/runes/card.png") as card:
+        assert card.size == (1200, 630)
+
+
+def test_a_card_in_several_scripts_draws_each_in_its_font() -> None:
+    image = Image.new("RGB", (1200, 200), "black")
+    draw = ImageDraw.Draw(image)
+    draw_text(draw, (0, 0), "Łódź 한국 學習", 72, "white")
+    runs, _ = split_runs("Łódź 한국 學習", _coverages())
+    assert [index for index, _ in runs] == [0, 1, 0, 1]
+    width = text_width(draw, "Łódź 한국 學習", 72)
+    assert image.getbbox() is not None and image.getbbox()[2] <= width + 2  # type: ignore[index]
+
+
+def test_a_korean_title_breaks_at_spaces_only() -> None:
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    title = TITLES["Korean"]
+    lines = _wrap(draw, title, 72, 1040)
+    assert len(lines) > 1 and " ".join(lines) == title

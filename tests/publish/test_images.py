@@ -138,3 +138,64 @@ def test_urls_outside_the_base_path_and_author_srcsets_are_left_alone() -> None:
         '<img decoding="async" loading="lazy" src="https://example.com/x.png" alt="b">'
         '<img src="/sub/x.png" srcset="/sub/x.png 1x" alt="c">'
     )
+
+
+def test_a_template_image_gets_its_copies_its_own_shape_and_the_slot_the_template_gives(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "content/images/plot.png": photo_png(),
+            "content/images/logo.svg": SVG,
+            "templates/page.html": (
+                "<!DOCTYPE html><html lang=\"en\"><title>t</title><main>"
+                "{{ image(asset('images/plot.png'), 'A plot', class='tile', width='480', height='320', sizes='(max-width: 40rem) 100vw, 30rem') }}"
+                "{{ image(asset('images/logo.svg'), 'A logo', width='480', height='320', sizes='30rem', lazy=False) }}</main></html>"
+            ),
+            "content/about.md": "---\ntitle: About\nlayout: page\n---\nHi.\n",
+        }
+    )
+    build_root(root)
+    page = parse_page(root / "_site/about/index.html")
+    names = [name for name, _ in page.tags if name in ("picture", "source", "img")]
+    assert names == ["picture", "source", "img", "img"]  # the SVG has no copies: no <picture>
+    source = page.find_all("source")[0]
+    plot, logo = page.find_all("img")
+    assert source["type"] == "image/webp" and "/images/plot-640w.webp 640w" in source["srcset"]
+    assert (plot["width"], plot["height"], plot["class"]) == ("1600", "1000", "tile")  # its own shape, not 480×320
+    assert plot["sizes"] == source["sizes"] == "(max-width: 40rem) 100vw, 30rem"
+    assert "/images/plot-640w.png 640w" in plot["srcset"] and plot["loading"] == "lazy"
+    assert (logo["width"], logo["height"], logo.get("loading")) == ("480", "320", None)  # an SVG keeps the given size
+    assert "srcset" not in logo and "sizes" not in logo  # sizes without srcset is invalid HTML
+
+
+def test_a_pages_own_image_is_offered_to_link_previews_1200_wide_in_its_own_format(make_site: MakeSite) -> None:
+    small = io.BytesIO()
+    Image.new("RGB", (800, 500), "teal").save(small, "JPEG")
+    root = make_site(
+        {
+            "content/blog/2024-01-01-big.md": "---\ntitle: Big\nimage: plot.png\nimage_alt: A plot\n---\nText.\n",
+            "content/blog/plot.png": photo_png(),
+            "content/blog/2024-01-02-small.md": "---\ntitle: Small\nimage: /images/small.jpg\n---\nText.\n",
+            "content/images/small.jpg": small.getvalue(),
+            "content/blog/2024-01-03-remote.md": "---\ntitle: Remote\nimage: https://example.com/x.png\n---\nText.\n",
+            "content/blog/2024-01-04-unused.md": "---\ntitle: Unused\n---\n![Plot](unused.png)\n",
+            "content/blog/unused.png": photo_png(),
+            "content/about.md": "---\ntitle: About\n---\nHi.\n",
+        }
+    )
+    build_root(root)
+    out = root / "_site"
+
+    def meta(dest: str) -> dict[str, str]:
+        return {tag.get("property") or tag.get("name", ""): tag.get("content", "") for tag in parse_page(out / dest).find_all("meta")}
+
+    big = meta("blog/big/index.html")
+    assert big["og:image"] == big["twitter:image"] == "https://example.org/blog/plot-1200w.png"
+    assert (big["og:image:width"], big["og:image:height"], big["og:image:alt"]) == ("1200", "750", "A plot")
+    with Image.open(out / "blog/plot-1200w.png") as preview:
+        assert (preview.format, preview.size) == ("PNG", (1200, 750))
+    small_meta = meta("blog/small/index.html")
+    assert small_meta["og:image"] == "https://example.org/images/small.jpg"  # narrower than 1200: the original
+    assert (small_meta["og:image:width"], small_meta["og:image:height"]) == ("800", "500")
+    remote = meta("blog/remote/index.html")
+    assert remote["og:image"] == "https://example.com/x.png" and "og:image:width" not in remote
+    assert not (out / "blog/unused-1200w.png").exists()  # only a page's own social image gets the copy
