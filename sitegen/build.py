@@ -110,7 +110,7 @@ def _build_changed(
     """Run every stage; only stale outputs are rendered, and the new tree replaces the old one in one step."""
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
     from sitegen.engine.deps import TemplateDigests
-    from sitegen.engine.plan import plan_site
+    from sitegen.engine.plan import plan_cards, plan_site
     from sitegen.engine.render import make_contexts, make_environment
     from sitegen.engine.templates import template_label
     from sitegen.engine.workers import render_all
@@ -130,7 +130,7 @@ def _build_changed(
     site = cite_site(site, portfolio, config, locales)
     # Measure raster images; their smaller copies and the posts' social cards come from the cache when it has them.
     images, image_jobs = _responsive_images(site, config)
-    card_jobs = _social_cards(site, config, locales)
+    card_jobs = tuple(plan_cards(site, config, locales))
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
     contexts = make_contexts(site, config, locales, env, generated, portfolio, images)
@@ -178,18 +178,6 @@ def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSe
     outputs, encoded = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
     log.debug("%d image copies, %d encoded", len(outputs), encoded)
     return sets, tuple(file_job(output) for output in outputs)
-
-
-def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[Job, ...]:
-    """Draw a card for each post without an image: (from the cache when it was drawn before)."""
-    if not config.social_cards:
-        return ()
-    from sitegen.engine.cache import Cache
-    from sitegen.engine.plan import file_job
-    from sitegen.publish.cards import CACHE_FOLDER, plan_cards, render_cards
-
-    cards = plan_cards(site, config.title, lambda code, date: locales.get(code).format_date(date))
-    return tuple(file_job(output) for output in render_cards(cards, Cache(config.cache_path / CACHE_FOLDER)))
 
 
 def load_site(

@@ -190,6 +190,19 @@ def plan_feeds(planner: Planner, site: Site, config: Config, locales: Locales) -
         yield Job(feed.dest, "feed", feed.locale, feed, inputs, {}, _first_source(feed.posts))
 
 
+def plan_cards(site: Site, config: Config, locales: Locales) -> Iterator[Job]:
+    """Plan a social card for each post without an image: (drawn by the workers, from the cache when drawn before)."""
+    if not config.social_cards:
+        return
+    from sitegen.engine.cache import Cache
+    from sitegen.publish.cards import CACHE_FOLDER, card_key
+    from sitegen.publish.cards import plan_cards as cards_of
+
+    cache = Cache(config.cache_path / CACHE_FOLDER)
+    for card in cards_of(site, config.title, lambda code, date: locales.get(code).format_date(date)):
+        yield Job(card.dest, "card", "", (card, cache), (card_key(card),), {})
+
+
 def plan_site_files(site: Site, pages: Sequence[str], config: Config, locales: Locales) -> Iterator[Job]:
     """Plan sitemap.xml, robots.txt, .nojekyll and CNAME; they are cheap, so they are made here."""
     from sitegen.publish.sitemap import render_site_files

@@ -205,6 +205,16 @@ def _render_feed(job: Job, context: SiteContext | None) -> Made:
     return Made(Output(job.dest, render_feed(job.subject, context.config)))
 
 
+def _render_card(job: Job, context: SiteContext | None) -> Made:
+    """A post's social card, drawn here or taken from the cache."""
+    from sitegen.engine.cache import Cache
+    from sitegen.publish.cards import Card, render_card
+
+    card, cache = job.subject if isinstance(job.subject, tuple) else (None, None)
+    assert isinstance(card, Card) and isinstance(cache, Cache)
+    return Made(render_card(card, cache))
+
+
 RENDERERS: Mapping[str, Callable[[Job, SiteContext | None], Made]] = {
     "page": _render_page,
     "listing": _render_listing,
@@ -216,6 +226,7 @@ RENDERERS: Mapping[str, Callable[[Job, SiteContext | None], Made]] = {
     "feed": _render_feed,
     "file": _render_file,
     "copy": _render_copy,
+    "card": _render_card,
 }
 
 
@@ -244,6 +255,7 @@ class SiteContext:
         self.links = link_table(site, whole, config, locales, generated)
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
+        self._related = related_posts(site.posts)
         self._dates: dict[date, str] = {}  # Babel is slow, and each post's date is on many listings
         self.portfolio = portfolio or Portfolio({}, ())
         self.data = site_data(self.portfolio, locales, locale, self.links.url_of, self.project_url)
@@ -350,7 +362,7 @@ class SiteContext:
         """Return a post's related posts and the parts of its series."""
         if page.kind != "post":
             return (), ()
-        return related_posts(page, self.site.posts), series_parts(page, self.site.posts)
+        return self._related.get(page.id, ()), series_parts(page, self.site.posts)
 
     def project_url(self, slug: str) -> str:
         """Return the URL of a project's own page."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -203,12 +204,29 @@ def projects(
     return result
 
 
-def related_posts(post: Page, posts: Sequence[Page], limit: int = 3) -> tuple[Page, ...]:
-    """Return the posts sharing most tags with `post` (newest first among equals)."""
-    own = {tag.slug for tag in post.tags}
-    scored = [(len(own & {tag.slug for tag in other.tags}), other) for other in posts if other.id != post.id]
-    ranked = sorted((item for item in scored if item[0] > 0), key=lambda item: (-item[0], -_stamp(item[1]), item[1].id))
-    return tuple(other for _, other in ranked[:limit])
+def related_posts(posts: Sequence[Page], limit: int = 3) -> dict[str, tuple[Page, ...]]:
+    """Return, for each post's id, the posts sharing most tags with it (newest first among equals).
+
+    Only posts sharing a tag are compared (through an index by tag), so a large
+    blog does not compare every post with every other.
+    """
+    slugs = [frozenset(tag.slug for tag in post.tags) for post in posts]
+    by_tag: dict[str, list[int]] = {}
+    for number, own in enumerate(slugs):
+        for slug in own:
+            by_tag.setdefault(slug, []).append(number)
+    related: dict[str, tuple[Page, ...]] = {}
+    for number, post in enumerate(posts):
+        shared: dict[int, int] = {}
+        for slug in slugs[number]:
+            for other in by_tag[slug]:
+                shared[other] = shared.get(other, 0) + 1
+        ranked = heapq.nsmallest(
+            limit,
+            ((-score, -_stamp(posts[other]), posts[other].id, other) for other, score in shared.items() if posts[other].id != post.id),
+        )
+        related[post.id] = tuple(posts[other] for *_, other in ranked)
+    return related
 
 
 def series_parts(post: Page, posts: Sequence[Page]) -> tuple[Page, ...]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -23,7 +22,7 @@ WIDTH, HEIGHT = 1200, 630
 CARD_NAME = "card.png"
 CACHE_FOLDER = "cards"
 FONT = "NotoSansCJKsc-Bold-subset.otf"
-DESIGN = "cards:v1"  # raise when the drawing changes
+DESIGN = "cards:v2"  # raise when the drawing changes
 BACKGROUND, FOREGROUND, MUTED, ACCENT = "#111418", "#e6e9ed", "#a9b3bd", "#7db7f0"
 
 
@@ -59,17 +58,19 @@ def plan_cards(site: Site, site_title: str, format_date: Any) -> tuple[Card, ...
     return tuple(cards[dest] for dest in sorted(cards))
 
 
-def render_cards(cards: Sequence[Card], cache: Cache) -> tuple[Output, ...]:
-    """Draw each card, or take it from the cache when one with the same text was drawn before."""
-    outputs = []
-    for card in cards:
-        key = cache_key(DESIGN, card.title, card.site_title, card.date, _pillow_version())
-        data = cache.get(key)
-        if data is None:
-            data = draw_card(card)
-            cache.put(key, data)
-        outputs.append(Output(card.dest, data))
-    return tuple(outputs)
+def card_key(card: Card) -> str:
+    """Return the cache key of a card: everything it shows, the design and the drawing library's version."""
+    return cache_key(DESIGN, card.title, card.site_title, card.date, _pillow_version())
+
+
+def render_card(card: Card, cache: Cache) -> Output:
+    """Draw a card, or take it from the cache when one with the same text was drawn before."""
+    key = card_key(card)
+    data = cache.get(key)
+    if data is None:
+        data = draw_card(card)
+        cache.put(key, data)
+    return Output(card.dest, data)
 
 
 def draw_card(card: Card) -> bytes:
@@ -88,7 +89,8 @@ def draw_card(card: Card) -> bytes:
         draw.text((margin, top + number * line_height), line, font=_font(size), fill=FOREGROUND)
     draw.text((margin, HEIGHT - 110), card.date, font=_font(36), fill=MUTED)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    # zlib's default level: `optimize` (level 9) made files 5% smaller at four times the cost.
+    image.save(out, "PNG")
     return out.getvalue()
 
 
