@@ -205,27 +205,27 @@ def projects(
 
 
 def related_posts(posts: Sequence[Page], limit: int = 3) -> dict[str, tuple[Page, ...]]:
-    """Return, for each post's id, the posts sharing most tags with it (newest first among equals).
+    """Return, for each post's id, the posts sharing most tags with it (newest first among equals, then by id).
 
-    Only posts sharing a tag are compared (through an index by tag), so a large
-    blog does not compare every post with every other.
+    Only posts sharing a tag are compared (through an index by tag), each by
+    one integer: its rank among all posts, less the shared tags times the count.
     """
-    slugs = [frozenset(tag.slug for tag in post.tags) for post in posts]
+    ranked = sorted(posts, key=lambda post: (-_stamp(post), post.id))
+    count = len(ranked)
+    slugs = [frozenset(tag.slug for tag in post.tags) for post in ranked]
     by_tag: dict[str, list[int]] = {}
-    for number, own in enumerate(slugs):
+    for rank, own in enumerate(slugs):
         for slug in own:
-            by_tag.setdefault(slug, []).append(number)
+            by_tag.setdefault(slug, []).append(rank)
     related: dict[str, tuple[Page, ...]] = {}
-    for number, post in enumerate(posts):
+    for rank, post in enumerate(ranked):
         shared: dict[int, int] = {}
-        for slug in slugs[number]:
+        for slug in slugs[rank]:
             for other in by_tag[slug]:
                 shared[other] = shared.get(other, 0) + 1
-        ranked = heapq.nsmallest(
-            limit,
-            ((-score, -_stamp(posts[other]), posts[other].id, other) for other, score in shared.items() if posts[other].id != post.id),
-        )
-        related[post.id] = tuple(posts[other] for *_, other in ranked)
+        shared.pop(rank, None)
+        best = heapq.nsmallest(limit, (other - score * count for other, score in shared.items()))
+        related[post.id] = tuple(ranked[key % count] for key in best)
     return related
 
 
