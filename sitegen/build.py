@@ -298,7 +298,7 @@ def _write(
     With a trusted record only the changed files are written and the files no
     longer made removed; without one, every file not planned goes.
     """
-    from sitegen.publish.search import SEARCH_DIR, index_site
+    from sitegen.publish.search import index_site
 
     dests = {job.dest for job in planned}
     changed = changed_outputs(outputs, out) if record is not None else list(outputs)
@@ -312,12 +312,12 @@ def _write(
         if record is None:
             changed = changed_outputs(outputs, staging.path)
             gone = [rel for rel in staging.files() if rel not in dests and rel != MARKER]
-        staging.write(changed, {job.dest: job.source for job in planned})
+        sources = {job.dest: job.source for job in planned}
+        staging.write(changed, sources)
         staging.remove(gone)
-        if index:
-            index_site(staging.path, stamp)
+        searched = index_site(staging.path, stamp, sources) if index else ()
         staging.commit(new.build_id)
-    delta = (*(output.dest for output in changed), *gone, *([SEARCH_DIR + "/"] if index else []))
+    delta = (*(output.dest for output in changed), *gone, *searched)
     return len(changed) + len(gone), replace(new, spare=staging.replaced, delta=tuple(sorted(set(delta))))
 
 
