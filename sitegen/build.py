@@ -38,6 +38,7 @@ from sitegen.model import Document, Output, Site, Source
 from sitegen.settings.config import Config
 
 if TYPE_CHECKING:
+    from sitegen.engine.memo import BuildMemo
     from sitegen.engine.render import Made
     from sitegen.publish.images import ImageSet
     from sitegen.readers import DocumentMemo
@@ -78,12 +79,14 @@ class BuildReport:
 
 
 def build(
-    config: Config, *, output: Path | None = None, jobs: int | None = None, memo: DocumentMemo | None = None
+    config: Config, *, output: Path | None = None, jobs: int | None = None, memo: BuildMemo | None = None
 ) -> BuildReport:
     """Build the site into the output folder: it ends as the old site or the new one, never a mix.
 
     Only outputs whose inputs changed since the last build into the same folder
     are rendered again (engine/stale.py), and only files whose bytes changed are written.
+    A long-running process (the preview) passes the same `memo` to every build:
+    unchanged files are not read again, nor their digests and templates taken again.
     """
     started = time.perf_counter()
     out = (output or config.output_path).resolve()
@@ -104,12 +107,12 @@ def _build_changed(
     inputs: str,
     record: BuildRecord | None,
     jobs: int | None,
-    memo: DocumentMemo | None,
+    memo: BuildMemo | None,
     started: float,
 ) -> BuildReport:
     """Run every stage; only stale outputs are rendered, and the new tree replaces the old one in one step."""
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
-    from sitegen.engine.deps import TemplateDigests
+    from sitegen.engine.deps import PageDigests, TemplateDigests
     from sitegen.engine.plan import plan_cards, plan_site
     from sitegen.engine.render import make_contexts, make_environment
     from sitegen.engine.templates import template_label
@@ -121,7 +124,7 @@ def _build_changed(
     from sitegen.site.links import resolve_site_links
 
     # Read everything and index the site before anything is written.
-    locales, documents, site = load_site(config, jobs, memo)
+    locales, documents, site = load_site(config, jobs, memo.documents if memo else None)
     portfolio = load_portfolio(config)
     # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
@@ -135,7 +138,10 @@ def _build_changed(
     env = make_environment(config)
     contexts = make_contexts(site, config, locales, env, generated, portfolio, images)
     labels = functools.partial(template_label, config=config)
-    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels)) + image_jobs + card_jobs
+    templates, pages = TemplateDigests(env, labels, memo), PageDigests(memo)
+    planned = plan_site(site, config, locales, contexts, templates, pages) + image_jobs + card_jobs
+    templates.remember()
+    pages.remember()
     _stop_on_collisions(planned, config)
     # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
     redirects, redirect_warnings = plan_redirects(site, config, planned)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 TEMPLATE_KINDS = frozenset({"page", "listing", "tags", "home", "404", "archive", "project"})  # outputs rendered through templates
 SEARCH_JOB = "pagefind/"  # the search index is one job: Pagefind writes the whole folder at once
+# Noted when a tag listing's template reads its tag's posts (render.TagView): only then does
+# the page depend on every post of the tag, not just the ones it lists.
+TAG_POSTS = "tag.posts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +64,8 @@ class Planner:
         return Job(dest, kind, locale, subject, (*base, *parts), self.site_wide[locale], source)
 
 
-def make_planner(contexts: Mapping[str, SiteContext], templates: TemplateDigests) -> Planner:
+def make_planner(contexts: Mapping[str, SiteContext], templates: TemplateDigests, pages: PageDigests) -> Planner:
     """Digest what every template of each locale sees, once per build."""
-    from sitegen.engine.deps import PageDigests
-
-    pages = PageDigests()
     return Planner(
         contexts,
         templates,
@@ -126,14 +126,15 @@ def plan_blog(planner: Planner, site: LocaleSite) -> Iterator[Job]:
 
 
 def plan_tag_listings(planner: Planner, site: LocaleSite) -> Iterator[Job]:
-    """Plan the listing pages of every tag; a tag page can show any of the tag's posts."""
+    """Plan the listing pages of every tag: each shows its own posts, and any of the tag's when its template reads them."""
     for tag in site.tags:
-        tag_inputs = planner.pages.of_tags([tag])
+        tag_posts = {TAG_POSTS: pages_digest(planner.pages, tag.posts)}
         for listing in site.tag_listings[tag.slug]:
             posts = planner.pages.of_all(listing.posts)
             subject = (listing, tag)
-            parts = (_listing_place(listing), posts, tag_inputs)
-            yield planner.template_job("listing", "tag.html", listing.dest, site.locale, subject, *parts, source=_first_source(tag.posts))
+            parts = (_listing_place(listing), posts, (tag.name, tag.slug, tag.url))
+            job = planner.template_job("listing", "tag.html", listing.dest, site.locale, subject, *parts, source=_first_source(tag.posts))
+            yield replace(job, site_wide={**job.site_wide, **tag_posts})
 
 
 def _listing_place(listing: Listing) -> Listing:
@@ -243,10 +244,17 @@ def _first_source(pages: Sequence[Page]) -> str:
 
 
 def plan_site(
-    site: Site, config: Config, locales: Locales, contexts: Mapping[str, SiteContext], templates: TemplateDigests
+    site: Site,
+    config: Config,
+    locales: Locales,
+    contexts: Mapping[str, SiteContext],
+    templates: TemplateDigests,
+    pages: PageDigests | None = None,
 ) -> tuple[Job, ...]:
     """Plan every output of the site, in a stable order: each locale's pages and listings, then site-wide files."""
-    planner = make_planner(contexts, templates)
+    from sitegen.engine.deps import PageDigests
+
+    planner = make_planner(contexts, templates, pages or PageDigests())
     jobs: list[Job] = []
     for locale_site in site.locales.values():
         jobs += plan_pages(planner, locale_site)

@@ -24,7 +24,7 @@ import jinja2.runtime
 from markupsafe import Markup
 
 from sitegen.engine.inputs import environment_inputs
-from sitegen.engine.plan import Job
+from sitegen.engine.plan import TAG_POSTS, Job
 from sitegen.engine.record import digest
 from sitegen.engine.templates import make_loader, template_label, theme_style
 from sitegen.errors import Problem, SitegenError, TemplateError
@@ -150,7 +150,40 @@ def _render_listing(job: Job, context: SiteContext | None) -> Made:
     assert context is not None and isinstance(job.subject, tuple)
     listing, tag = job.subject
     assert isinstance(listing, Listing) and (tag is None or isinstance(tag, Tag))
-    return context.render("tag.html" if tag else "blog.html", job.dest, {"listing": listing, "tag": tag})
+    reads = _Reads(context.watched())
+    shown = TagView(tag, reads.names) if tag else None
+    return context.render("tag.html" if tag else "blog.html", job.dest, {"listing": listing, "tag": shown}, None, reads)
+
+
+class TagView:
+    """The tag of a tag listing as its templates see it: reading its posts is noted (plan.TAG_POSTS)."""
+
+    __slots__ = ("_names", "_tag")
+
+    def __init__(self, tag: Tag, names: set[str]) -> None:
+        self._tag = tag
+        self._names = names
+
+    @property
+    def name(self) -> str:
+        """The tag as written."""
+        return self._tag.name
+
+    @property
+    def slug(self) -> str:
+        """The tag in its URL."""
+        return self._tag.slug
+
+    @property
+    def url(self) -> str:
+        """The tag's first listing page."""
+        return self._tag.url
+
+    @property
+    def posts(self) -> tuple[Page, ...]:
+        """Every post of the tag, newest first: the page now depends on each of them."""
+        self._names.add(TAG_POSTS)
+        return self._tag.posts
 
 
 def _render_tags(job: Job, context: SiteContext | None) -> Made:

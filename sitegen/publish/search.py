@@ -172,13 +172,20 @@ def indexed_pages(out: Path) -> tuple[str, ...]:
     """
     if not out.is_dir():
         return ()
-    pages = sorted(
-        rel
-        for path in out.rglob("*.html")
-        if path.is_file() and not (rel := path.relative_to(out).as_posix()).startswith((f"{SEARCH_DIR}/", f".{SEARCH_DIR}."))
-    )
-    marked = tuple(dest for dest in pages if _BODY_MARK.search((out / dest).read_bytes()))
+    pages: list[str] = []
+    for folder, subfolders, names in os.walk(out):
+        if folder == str(out):  # the index's own folders and staging folders hold no page
+            subfolders[:] = [name for name in subfolders if not name.startswith((SEARCH_DIR, f".{SEARCH_DIR}"))]
+        prefix = Path(folder).relative_to(out).as_posix()
+        pages += [name if prefix == "." else f"{prefix}/{name}" for name in names if name.endswith(".html")]
+    pages.sort()
+    marked = tuple(dest for dest in pages if _is_marked((out / dest).read_bytes()))
     return marked or tuple(pages)
+
+
+def _is_marked(data: bytes) -> bool:
+    """Tell whether a page marks an element `data-pagefind-body` (the plain search first: most pages do not)."""
+    return b"data-pagefind-body" in data and _BODY_MARK.search(data) is not None
 
 
 def find_pagefind() -> Path:

@@ -387,7 +387,7 @@ def test_search_box_degrades_when_the_index_is_absent(browser: Any, project_site
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuiltSite, Served]]:
     """The example with its search index split into shards of two pages (a large site's layout)."""
-    from sitegen.publish.search import indexed_pages, index_site, split_shards
+    from sitegen.publish.search import index_site, indexed_pages, split_shards
 
     built = build_example(tmp_path_factory.mktemp("sharded-site"))
     index_site(built.out, shard_size=2)
