@@ -106,10 +106,7 @@ def _index_shards(executable: Path, out: Path, shards: Mapping[int, Sequence[str
     """Index each shard in a folder beside its old one, then swap each in."""
     staged = {number: out / f".{SEARCH_DIR}.new-{os.getpid()}-{number}" for number in shards}
     try:
-        for number, files in _run_services(executable, out, shards).items():
-            _remove(staged[number])
-            _write_index(files, staged[number])
-            _sort_entry(staged[number] / ENTRY_FILE)
+        _run_services(executable, out, shards, staged)
         for number in sorted(shards):
             _swap_in(staged[number], out / shard_path(number))
     finally:
@@ -209,17 +206,19 @@ def _fingerprint(executable: Path, out: Path, pages: Iterable[str], shards: int)
     return hasher.hexdigest()
 
 
-def _run_services(executable: Path, out: Path, shards: Mapping[int, Sequence[str]]) -> dict[int, list[dict[str, str]]]:
+def _run_services(executable: Path, out: Path, shards: Mapping[int, Sequence[str]], staged: Mapping[int, Path]) -> None:
     """Index the shards on two Pagefind services at once when there are several (both cores busy)."""
     numbers = sorted(shards, key=lambda number: -len(shards[number]))
     halves = [numbers[0::2], numbers[1::2]] if len(numbers) > 1 and (os.cpu_count() or 1) > 1 else [numbers]
     with ThreadPoolExecutor(len(halves)) as pool:
-        parts = pool.map(lambda part: _run_service(executable, out, {number: shards[number] for number in part}), halves)
-        return {number: files for part in parts for number, files in part.items()}
+        list(pool.map(lambda part: _run_service(executable, out, {number: shards[number] for number in part}, staged), halves))
 
 
-def _run_service(executable: Path, out: Path, shards: Mapping[int, Sequence[str]]) -> dict[int, list[dict[str, str]]]:
-    """Add each shard's pages to a new index of one Pagefind service; return each index's files."""
+def _run_service(executable: Path, out: Path, shards: Mapping[int, Sequence[str]], staged: Mapping[int, Path]) -> None:
+    """Add each shard's pages to a new index of one Pagefind service; write each index into its staging folder.
+
+    Each index is written as soon as it is made, so only one shard's files are held at a time.
+    """
     with tempfile.TemporaryFile() as errors:
         try:
             process = subprocess.Popen(
@@ -228,16 +227,16 @@ def _run_service(executable: Path, out: Path, shards: Mapping[int, Sequence[str]
         except OSError as exc:
             raise SitegenError(f"search index failed: could not run Pagefind: {exc}", hint=INSTALL_HINT) from exc
         service = _Service(process, errors)
-        files: dict[int, list[dict[str, str]]] = {}
         try:
             for number, pages in shards.items():
                 index = service.ask({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
                 # Answers are read on a thread while the pages go out, so neither pipe fills up and blocks.
                 service.ask_all((_add_file(index, dest, (out / dest).read_bytes()) for dest in pages), len(pages), "IndexedFile")
-                files[number] = service.ask({"type": "GetFiles", "index_id": index})["files"]
+                _remove(staged[number])
+                _write_index(service.ask({"type": "GetFiles", "index_id": index})["files"], staged[number])
+                _sort_entry(staged[number] / ENTRY_FILE)
         finally:
             service.close()
-    return files
 
 
 def _write_index(files: Sequence[dict[str, str]], staging: Path) -> None:
