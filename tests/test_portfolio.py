@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitegen.errors import SitegenError
 from tests.conftest import MakeSite, build_root, parse_page, tree_bytes
@@ -92,3 +94,31 @@ def test_example_post_cites_three_papers(built_example: Path) -> None:
     html = (built_example / "blog/three-papers-on-cheap-attention/index.html").read_text(encoding="utf-8")
     assert re.findall(r'<li id="ref-([\w-]+)">', html) == ["adeyemi2023linear", "lindqvist2025state", "okafor2026banded"]
     assert html.count('role="doc-biblioref"') == 4 and "<code>x @ w</code>" in html
+
+
+@given(
+    st.lists(
+        st.tuples(st.frozensets(st.sampled_from("abcdef"), max_size=4), st.integers(min_value=0, max_value=40)),
+        max_size=30,
+    )
+)
+def test_related_posts_are_those_sharing_most_tags_newest_first(specs: list[tuple[frozenset[str], int]]) -> None:
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from sitegen.portfolio.stage import related_posts
+
+    start = datetime(2024, 1, 1)
+    posts = [
+        SimpleNamespace(id=f"p{number}", tags=[SimpleNamespace(slug=slug) for slug in sorted(tags)], date=start + timedelta(days=day))
+        for number, (tags, day) in enumerate(specs)
+    ]
+
+    def expected(post: SimpleNamespace) -> tuple[str, ...]:
+        own = {tag.slug for tag in post.tags}
+        scored = [(len(own & {tag.slug for tag in other.tags}), other) for other in posts if other.id != post.id]
+        ranked = sorted((item for item in scored if item[0]), key=lambda item: (-item[0], -item[1].date.timestamp(), item[1].id))
+        return tuple(other.id for _, other in ranked[:3])
+
+    found = related_posts(posts)  # type: ignore[arg-type]
+    assert {post.id: tuple(other.id for other in found[post.id]) for post in posts} == {post.id: expected(post) for post in posts}

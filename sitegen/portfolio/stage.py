@@ -207,25 +207,22 @@ def projects(
 def related_posts(posts: Sequence[Page], limit: int = 3) -> dict[str, tuple[Page, ...]]:
     """Return, for each post's id, the posts sharing most tags with it (newest first among equals, then by id).
 
-    Only posts sharing a tag are compared (through an index by tag), each by
-    one integer: its rank among all posts, less the shared tags times the count.
+    The others are walked newest first, so the walk ends once `limit` of them
+    share every tag of the post: no later one can rank above those.
     """
     ranked = sorted(posts, key=lambda post: (-_stamp(post), post.id))
-    count = len(ranked)
     slugs = [frozenset(tag.slug for tag in post.tags) for post in ranked]
-    by_tag: dict[str, list[int]] = {}
-    for rank, own in enumerate(slugs):
-        for slug in own:
-            by_tag.setdefault(slug, []).append(rank)
     related: dict[str, tuple[Page, ...]] = {}
     for rank, post in enumerate(ranked):
-        shared: dict[int, int] = {}
-        for slug in slugs[rank]:
-            for other in by_tag[slug]:
-                shared[other] = shared.get(other, 0) + 1
-        shared.pop(rank, None)
-        best = heapq.nsmallest(limit, (other - score * count for other, score in shared.items()))
-        related[post.id] = tuple(ranked[key % count] for key in best)
+        own, found, complete = slugs[rank], [], 0
+        for other, theirs in enumerate(slugs):
+            shared = len(own & theirs) if other != rank else 0
+            if shared:
+                found.append((-shared, other))
+                complete += shared == len(own)
+                if complete == limit:
+                    break
+        related[post.id] = tuple(ranked[other] for _, other in heapq.nsmallest(limit, found))
     return related
 
 
