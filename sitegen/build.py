@@ -38,6 +38,7 @@ from sitegen.model import Document, Output, Site, Source
 from sitegen.settings.config import Config
 
 if TYPE_CHECKING:
+    from sitegen.engine.memo import BuildMemo
     from sitegen.engine.render import Made
     from sitegen.publish.images import ImageSet
     from sitegen.readers import DocumentMemo
@@ -78,12 +79,14 @@ class BuildReport:
 
 
 def build(
-    config: Config, *, output: Path | None = None, jobs: int | None = None, memo: DocumentMemo | None = None
+    config: Config, *, output: Path | None = None, jobs: int | None = None, memo: BuildMemo | None = None
 ) -> BuildReport:
     """Build the site into the output folder: it ends as the old site or the new one, never a mix.
 
     Only outputs whose inputs changed since the last build into the same folder
     are rendered again (engine/stale.py), and only files whose bytes changed are written.
+    A long-running process (the preview) passes the same `memo` to every build:
+    unchanged files are not read again, nor their digests and templates taken again.
     """
     started = time.perf_counter()
     out = (output or config.output_path).resolve()
@@ -104,13 +107,13 @@ def _build_changed(
     inputs: str,
     record: BuildRecord | None,
     jobs: int | None,
-    memo: DocumentMemo | None,
+    memo: BuildMemo | None,
     started: float,
 ) -> BuildReport:
     """Run every stage; only stale outputs are rendered, and the new tree replaces the old one in one step."""
     # The stages load Markdown, Jinja, Pygments and Babel: a build with nothing to do never imports them.
-    from sitegen.engine.deps import TemplateDigests
-    from sitegen.engine.plan import plan_site
+    from sitegen.engine.deps import PageDigests, TemplateDigests
+    from sitegen.engine.plan import plan_cards, plan_site
     from sitegen.engine.render import make_contexts, make_environment
     from sitegen.engine.templates import template_label
     from sitegen.engine.workers import render_all
@@ -121,7 +124,7 @@ def _build_changed(
     from sitegen.site.links import resolve_site_links
 
     # Read everything and index the site before anything is written.
-    locales, documents, site = load_site(config, jobs, memo)
+    locales, documents, site = load_site(config, jobs, memo.documents if memo else None)
     portfolio = load_portfolio(config)
     # Resolve links to the published URLs.
     generated = (CSS_DEST, *feed_dests(site, config, locales))
@@ -130,12 +133,15 @@ def _build_changed(
     site = cite_site(site, portfolio, config, locales)
     # Measure raster images; their smaller copies and the posts' social cards come from the cache when it has them.
     images, image_jobs = _responsive_images(site, config)
-    card_jobs, card_warnings = _social_cards(site, config, locales)
+    card_jobs = tuple(plan_cards(site, config, locales))
     # Plan every output with its inputs, then make the stale ones.
     env = make_environment(config)
     contexts = make_contexts(site, config, locales, env, generated, portfolio, images)
     labels = functools.partial(template_label, config=config)
-    planned = plan_site(site, config, locales, contexts, TemplateDigests(env, labels)) + image_jobs + card_jobs
+    templates, pages = TemplateDigests(env, labels, memo), PageDigests(memo)
+    planned = plan_site(site, config, locales, contexts, templates, pages) + image_jobs + card_jobs
+    templates.remember()
+    pages.remember()
     _stop_on_collisions(planned, config)
     # Old URLs (`redirect_from:`, `aliases:`, an old feed path) answer too; they are listed nowhere.
     redirects, redirect_warnings = plan_redirects(site, config, planned)
@@ -143,7 +149,7 @@ def _build_changed(
     stale = stale_jobs(planned, record, lambda dest: is_present(out, dest))
     made, cleaned = _clean_outputs(render_all([job for job in stale if job.kind != "search"], contexts, jobs), stale)
     made_warnings = dict.fromkeys(w for result in made.values() for w in result.warnings)
-    warnings = (*site.warnings, *link_warnings, *card_warnings, *redirect_warnings, *made_warnings, *cleaned)
+    warnings = (*site.warnings, *link_warnings, *redirect_warnings, *made_warnings, *cleaned)
     _stop_on_strict(config, warnings)
     # Write: the new tree, search index included, takes the old one's place; then the record says so.
     new_record = _new_record(inputs, planned, made, record, site, warnings)
@@ -184,19 +190,6 @@ def _responsive_images(site: Site, config: Config) -> tuple[Mapping[str, ImageSe
     made = render_variants(files, sets, Cache(config.cache_path / CACHE_FOLDER))
     log.debug("%d image copies, %d encoded", len(made.outputs), made.encoded)
     return made.sets, tuple(file_job(output) for output in made.outputs)
-
-
-def _social_cards(site: Site, config: Config, locales: Locales) -> tuple[tuple[Job, ...], tuple[Problem, ...]]:
-    """Draw a card for each post without an image: (from the cache when it was drawn before)."""
-    if not config.social_cards:
-        return (), ()
-    from sitegen.engine.cache import Cache
-    from sitegen.engine.plan import file_job
-    from sitegen.publish.cards import CACHE_FOLDER, missing_glyphs, plan_cards, render_cards
-
-    cards = plan_cards(site, config.title, lambda code, date: locales.get(code).format_date(date))
-    jobs = tuple(file_job(output) for output in render_cards(cards, Cache(config.cache_path / CACHE_FOLDER)))
-    return jobs, missing_glyphs(cards)
 
 
 def load_site(
@@ -317,7 +310,7 @@ def _write(
     With a trusted record only the changed files are written and the files no
     longer made removed; without one, every file not planned goes.
     """
-    from sitegen.publish.search import SEARCH_DIR, index_site
+    from sitegen.publish.search import index_site
 
     dests = {job.dest for job in planned}
     changed = changed_outputs(outputs, out) if record is not None else list(outputs)
@@ -331,12 +324,12 @@ def _write(
         if record is None:
             changed = changed_outputs(outputs, staging.path)
             gone = [rel for rel in staging.files() if rel not in dests and rel != MARKER]
-        staging.write(changed, {job.dest: job.source for job in planned})
+        sources = {job.dest: job.source for job in planned}
+        staging.write(changed, sources)
         staging.remove(gone)
-        if index:
-            index_site(staging.path, stamp)
+        searched = index_site(staging.path, stamp, sources) if index else ()
         staging.commit(new.build_id)
-    delta = (*(output.dest for output in changed), *gone, *([SEARCH_DIR + "/"] if index else []))
+    delta = (*(output.dest for output in changed), *gone, *searched)
     return len(changed) + len(gone), replace(new, spare=staging.replaced, delta=tuple(sorted(set(delta))))
 
 

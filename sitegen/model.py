@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,14 @@ class Document:
     warnings: tuple[Problem, ...] = ()
     extra_links: Mapping[str, str] = field(default_factory=dict)  # reader-made links (notebook: colab...)
     from_cache: bool | None = None  # None: the reader has no cache; True: its conversion was reused
+
+
+def with_body(document: Document, body: str) -> Document:
+    """Return the document with this body: the same object when the body did not change.
+
+    A long-running preview keeps each document's digest by the document itself (engine/memo.py).
+    """
+    return document if body == document.body else replace(document, body=body)
 
 
 @dataclass(frozen=True, slots=True)

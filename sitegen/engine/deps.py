@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 import jinja2
 import jinja2.meta
 
+from sitegen.engine.memo import BuildMemo
 from sitegen.engine.record import digest
 from sitegen.errors import TemplateError
 from sitegen.model import Attachment, Document, Page, Tag
@@ -24,14 +25,18 @@ from sitegen.model import Attachment, Document, Page, Tag
 _HOW_READ = frozenset({"from_cache"})
 
 
-def page_digest(page: Page) -> str:
+def page_digest(page: Page, document: str | None = None) -> str:
     """Hash every field of a page and of its document: everything a template can read of it.
 
-    Long text (the body, its plain text, the summary) is hashed as bytes rather
-    than through its repr, which would copy it.
+    `document` is the document's digest when it is already known (document_digest).
     """
     own = [(field.name, _value(getattr(page, field.name))) for field in fields(page) if field.name != "document"]
-    return digest(own, document_values(page.document))
+    return digest(own, document or document_digest(page.document))
+
+
+def document_digest(document: Document) -> str:
+    """Hash every field of a document; long text (the body, its plain text, the summary) as bytes, not through its repr."""
+    return digest(document_values(document))
 
 
 def document_values(document: Document) -> list[tuple[str, object]]:
@@ -50,10 +55,15 @@ def _value(value: object) -> object:
 
 
 class PageDigests:
-    """Digests of pages, each taken once per build (a post is listed on many pages)."""
+    """Digests of pages, each taken once per build (a post is listed on many pages).
 
-    def __init__(self) -> None:
+    With a memo (the preview), a document kept from the last build is not hashed again.
+    """
+
+    def __init__(self, memo: BuildMemo | None = None) -> None:
         self._digests: dict[int, tuple[Page, str]] = {}
+        self._documents: dict[int, tuple[Document, str]] = {}
+        self._memo = memo
 
     def of(self, page: Page | None) -> str:
         """Return the digest of a page ("" for no page)."""
@@ -61,9 +71,21 @@ class PageDigests:
             return ""
         found = self._digests.get(id(page))
         if found is None or found[0] is not page:
-            found = (page, page_digest(page))
+            found = (page, page_digest(page, self._of_document(page.document)))
             self._digests[id(page)] = found
         return found[1]
+
+    def _of_document(self, document: Document) -> str:
+        found = self._documents.get(id(document))
+        if found is None or found[0] is not document:
+            value = (self._memo.digest_of(document) if self._memo else None) or document_digest(document)
+            found = self._documents[id(document)] = (document, value)
+        return found[1]
+
+    def remember(self) -> None:
+        """Keep this build's document digests in the memo for the next build."""
+        if self._memo is not None:
+            self._memo.keep_digests(self._documents.values())
 
     def of_all(self, pages: Iterable[Page]) -> tuple[str, ...]:
         """Return the digest of each page, in order."""
@@ -85,9 +107,10 @@ class TemplateInfo:
 class TemplateDigests:
     """Fingerprints of templates and their closures (extends, includes and imports, recursively)."""
 
-    def __init__(self, env: jinja2.Environment, label: Callable[[str | None], str | None]) -> None:
+    def __init__(self, env: jinja2.Environment, label: Callable[[str | None], str | None], memo: BuildMemo | None = None) -> None:
         self._env = env
         self._label = label  # names a template file for messages
+        self._memo = memo  # parses kept from the last build (the preview), by name and source
         self._infos: dict[str, TemplateInfo] = {}
         self._parsed: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {}
 
@@ -127,17 +150,29 @@ class TemplateDigests:
         """Parse one template once (base.html is in every closure): its source, free names, references."""
         if name not in self._parsed:
             source, filename = self._source(name)
-            try:
-                ast = self._env.parse(source, name, filename)
-            except jinja2.TemplateSyntaxError as exc:
-                raise TemplateError(exc.message or "syntax error", self._label(filename) or name, exc.lineno) from exc
-            undeclared = frozenset(jinja2.meta.find_undeclared_variables(ast))
-            self._parsed[name] = (source, undeclared, self._referenced(ast))
+            kept = self._memo.templates.get((name, source)) if self._memo else None
+            if kept is None:
+                try:
+                    ast = self._env.parse(source, name, filename)
+                except jinja2.TemplateSyntaxError as exc:
+                    raise TemplateError(exc.message or "syntax error", self._label(filename) or name, exc.lineno) from exc
+                kept = (frozenset(jinja2.meta.find_undeclared_variables(ast)), tuple(jinja2.meta.find_referenced_templates(ast)))
+            self._parsed[name] = (source, kept[0], self._resolve(kept[1]))
+            if self._memo is not None:
+                self._memo.templates[(name, source)] = kept
         return self._parsed[name]
 
+    def remember(self) -> None:
+        """Keep in the memo only the parses of the templates this build used."""
+        if self._memo is not None:
+            self._memo.keep_templates((name, parsed[0]) for name, parsed in self._parsed.items())
+
     def _referenced(self, ast: jinja2.nodes.Template) -> tuple[str, ...]:
+        return self._resolve(tuple(jinja2.meta.find_referenced_templates(ast)))
+
+    def _resolve(self, targets: tuple[str | None, ...]) -> tuple[str, ...]:
         referenced: list[str] = []
-        for target in jinja2.meta.find_referenced_templates(ast):
+        for target in targets:
             # A dynamic include (None) could be any template: depend on all of them.
             referenced.extend(self._env.list_templates() if target is None else [target])
         return tuple(referenced)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 TEMPLATE_KINDS = frozenset({"page", "listing", "tags", "home", "404", "archive", "project"})  # outputs rendered through templates
 SEARCH_JOB = "pagefind/"  # the search index is one job: Pagefind writes the whole folder at once
+# Noted when a tag listing's template reads its tag's posts (render.TagView): only then does
+# the page depend on every post of the tag, not just the ones it lists.
+TAG_POSTS = "tag.posts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +64,8 @@ class Planner:
         return Job(dest, kind, locale, subject, (*base, *parts), self.site_wide[locale], source)
 
 
-def make_planner(contexts: Mapping[str, SiteContext], templates: TemplateDigests) -> Planner:
+def make_planner(contexts: Mapping[str, SiteContext], templates: TemplateDigests, pages: PageDigests) -> Planner:
     """Digest what every template of each locale sees, once per build."""
-    from sitegen.engine.deps import PageDigests
-
-    pages = PageDigests()
     return Planner(
         contexts,
         templates,
@@ -126,15 +126,16 @@ def plan_blog(planner: Planner, site: LocaleSite) -> Iterator[Job]:
 
 
 def plan_tag_listings(planner: Planner, site: LocaleSite) -> Iterator[Job]:
-    """Plan the listing pages of every tag and category; a tag page can show any of the tag's posts."""
+    """Plan the listing pages of every tag and category: each shows its own posts, and any of the tag's when its template reads them."""
     for tag in (*site.tags, *site.categories):
-        tag_inputs = planner.pages.of_tags([tag])
+        tag_posts = {TAG_POSTS: pages_digest(planner.pages, tag.posts)}
         listings = site.tag_listings if tag.kind == "tag" else site.category_listings
         for listing in listings[tag.slug]:
             posts = planner.pages.of_all(listing.posts)
             subject = (listing, tag)
-            parts = (_listing_place(listing), posts, tag_inputs)
-            yield planner.template_job("listing", "tag.html", listing.dest, site.locale, subject, *parts, source=_first_source(tag.posts))
+            parts = (_listing_place(listing), posts, (tag.name, tag.slug, tag.url, tag.kind))
+            job = planner.template_job("listing", "tag.html", listing.dest, site.locale, subject, *parts, source=_first_source(tag.posts))
+            yield replace(job, site_wide={**job.site_wide, **tag_posts})
 
 
 def _listing_place(listing: Listing) -> Listing:
@@ -194,6 +195,19 @@ def plan_feeds(planner: Planner, site: Site, config: Config, locales: Locales) -
         yield Job(feed.dest, "feed", feed.locale, feed, inputs, {}, _first_source(feed.posts))
 
 
+def plan_cards(site: Site, config: Config, locales: Locales) -> Iterator[Job]:
+    """Plan a social card for each post without an image: (drawn by the workers, from the cache when drawn before)."""
+    if not config.social_cards:
+        return
+    from sitegen.engine.cache import Cache
+    from sitegen.publish.cards import CACHE_FOLDER, card_key
+    from sitegen.publish.cards import plan_cards as cards_of
+
+    cache = Cache(config.cache_path / CACHE_FOLDER)
+    for card in cards_of(site, config.title, lambda code, date: locales.get(code).format_date(date)):
+        yield Job(card.dest, "card", "", (card, cache), (card_key(card),), {})
+
+
 def plan_site_files(site: Site, pages: Sequence[str], config: Config, locales: Locales) -> Iterator[Job]:
     """Plan sitemap.xml, robots.txt, .nojekyll and CNAME; they are cheap, so they are made here."""
     from sitegen.publish.sitemap import render_site_files
@@ -234,10 +248,17 @@ def _first_source(pages: Sequence[Page]) -> str:
 
 
 def plan_site(
-    site: Site, config: Config, locales: Locales, contexts: Mapping[str, SiteContext], templates: TemplateDigests
+    site: Site,
+    config: Config,
+    locales: Locales,
+    contexts: Mapping[str, SiteContext],
+    templates: TemplateDigests,
+    pages: PageDigests | None = None,
 ) -> tuple[Job, ...]:
     """Plan every output of the site, in a stable order: each locale's pages and listings, then site-wide files."""
-    planner = make_planner(contexts, templates)
+    from sitegen.engine.deps import PageDigests
+
+    planner = make_planner(contexts, templates, pages or PageDigests())
     jobs: list[Job] = []
     for locale_site in site.locales.values():
         jobs += plan_pages(planner, locale_site)

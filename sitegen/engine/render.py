@@ -24,7 +24,7 @@ import jinja2.runtime
 from markupsafe import Markup
 
 from sitegen.engine.inputs import environment_inputs
-from sitegen.engine.plan import Job
+from sitegen.engine.plan import TAG_POSTS, Job
 from sitegen.engine.record import digest
 from sitegen.engine.templates import make_loader, template_label, theme_style
 from sitegen.errors import Problem, SitegenError, TemplateError
@@ -150,7 +150,45 @@ def _render_listing(job: Job, context: SiteContext | None) -> Made:
     assert context is not None and isinstance(job.subject, tuple)
     listing, tag = job.subject
     assert isinstance(listing, Listing) and (tag is None or isinstance(tag, Tag))
-    return context.render("tag.html" if tag else "blog.html", job.dest, {"listing": listing, "tag": tag})
+    reads = _Reads(context.watched())
+    shown = TagView(tag, reads.names) if tag else None
+    return context.render("tag.html" if tag else "blog.html", job.dest, {"listing": listing, "tag": shown}, None, reads)
+
+
+class TagView:
+    """The tag of a tag listing as its templates see it: reading its posts is noted (plan.TAG_POSTS)."""
+
+    __slots__ = ("_names", "_tag")
+
+    def __init__(self, tag: Tag, names: set[str]) -> None:
+        self._tag = tag
+        self._names = names
+
+    @property
+    def name(self) -> str:
+        """The tag as written."""
+        return self._tag.name
+
+    @property
+    def slug(self) -> str:
+        """The tag in its URL."""
+        return self._tag.slug
+
+    @property
+    def url(self) -> str:
+        """The tag's first listing page."""
+        return self._tag.url
+
+    @property
+    def kind(self) -> str:
+        """"tag", or "category" (a Jekyll category listed apart)."""
+        return self._tag.kind
+
+    @property
+    def posts(self) -> tuple[Page, ...]:
+        """Every post of the tag, newest first: the page now depends on each of them."""
+        self._names.add(TAG_POSTS)
+        return self._tag.posts
 
 
 def _render_tags(job: Job, context: SiteContext | None) -> Made:
@@ -206,6 +244,16 @@ def _render_feed(job: Job, context: SiteContext | None) -> Made:
     return Made(Output(job.dest, render_feed(job.subject, context.config)))
 
 
+def _render_card(job: Job, context: SiteContext | None) -> Made:
+    """A post's social card, drawn here or taken from the cache."""
+    from sitegen.engine.cache import Cache
+    from sitegen.publish.cards import Card, missing_glyphs, render_card
+
+    card, cache = job.subject if isinstance(job.subject, tuple) else (None, None)
+    assert isinstance(card, Card) and isinstance(cache, Cache)
+    return Made(render_card(card, cache), missing_glyphs((card,)))
+
+
 RENDERERS: Mapping[str, Callable[[Job, SiteContext | None], Made]] = {
     "page": _render_page,
     "listing": _render_listing,
@@ -217,6 +265,7 @@ RENDERERS: Mapping[str, Callable[[Job, SiteContext | None], Made]] = {
     "feed": _render_feed,
     "file": _render_file,
     "copy": _render_copy,
+    "card": _render_card,
 }
 
 
@@ -245,8 +294,8 @@ class SiteContext:
         self.links = link_table(site, whole, config, locales, generated)
         self.info = self.site_info()
         self.positions = {page.id: index for index, page in enumerate(site.posts)}
+        self._related = related_posts(site.posts)
         self._dates: dict[date, str] = {}  # Babel is slow, and each post's date is on many listings
-        self._related: dict[str, tuple[Page, ...]] | None = None  # every post's, found at the first post
         self.portfolio = portfolio or Portfolio({}, ())
         self.data = site_data(self.portfolio, locales, locale, self.links.url_of, self.project_url)
 
@@ -352,8 +401,6 @@ class SiteContext:
         """Return a post's related posts and the parts of its series."""
         if page.kind != "post":
             return (), ()
-        if self._related is None:
-            self._related = related_posts(self.site.posts)
         return self._related.get(page.id, ()), series_parts(page, self.site.posts)
 
     def project_url(self, slug: str) -> str:

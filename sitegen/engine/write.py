@@ -93,7 +93,7 @@ def recover(out: Path) -> None:
         log.debug("removing %s, left by a build that did not finish", leftover.name)
         _remove(leftover)
     if out.is_dir():
-        for leftover in (*out.glob(f".{SEARCH_DIR}.new-*"), *out.glob(f".{SEARCH_DIR}.old-*")):
+        for leftover in (*out.glob(f".{SEARCH_DIR}*.new-*"), *out.glob(f".{SEARCH_DIR}*.old-*")):
             _remove(leftover)
 
 
@@ -101,7 +101,7 @@ def leftovers(out: Path) -> list[Path]:
     """List the staging folders of unfinished builds into `out` (for tests and messages)."""
     found = [*out.parent.glob(f".{out.name}.new-*"), *out.parent.glob(f".{out.name}.old-*")]
     if out.is_dir():
-        found += [*out.glob(f".{SEARCH_DIR}.new-*"), *out.glob(f".{SEARCH_DIR}.old-*")]
+        found += [*out.glob(f".{SEARCH_DIR}*.new-*"), *out.glob(f".{SEARCH_DIR}*.old-*")]
     return sorted(found)
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from sitegen.errors import ContentError
 from sitegen.markup.citations import LOCATOR_LABELS, PLACEHOLDER, CiteItem, decode_items
-from sitegen.model import Page
+from sitegen.model import Page, with_body
 from sitegen.portfolio.bibtex import Publication, to_csl
 from sitegen.portfolio.cslmodes import AUTHOR_ONLY, FULL, SUPPRESS_AUTHOR, style_variant
 from sitegen.settings.locales import Locale
@@ -66,7 +66,7 @@ def cite_page(page: Page, entries: Mapping[str, Publication], style: CitationSty
             raise ContentError(f"unknown citation key '{missing[0]}'", page.source_rel, _line_of(page, missing[0]),
                                hint="keys come from data/*.bib or the page's 'bibliography:'")
     if not cited:
-        return replace(page, document=replace(page.document, body=_unmark(body)), summary=_unmark(page.summary))
+        return replace(page, document=with_body(page.document, _unmark(body)), summary=_unmark(page.summary))
     formatted, references = _format(cited, entries, style, _csl_locale(locale.code))
     numbers = iter(range(1, len(cited) + 1))
     backrefs: dict[str, list[int]] = {}

@@ -237,25 +237,24 @@ def projects(
 
 
 def related_posts(posts: Sequence[Page], limit: int = 3) -> dict[str, tuple[Page, ...]]:
-    """Return each post's related posts by id: those sharing most tags (newest first among equals).
+    """Return, for each post's id, the posts sharing most tags with it (newest first among equals, then by id).
 
-    Posts are found through their tags, so a post is compared only with the posts it shares a tag with.
+    The others are walked newest first, so the walk ends once `limit` of them
+    share every tag of the post: no later one can rank above those.
     """
-    by_tag: dict[str, list[Page]] = {}
-    for post in posts:
-        for slug in {tag.slug for tag in post.tags}:
-            by_tag.setdefault(slug, []).append(post)
+    ranked = sorted(posts, key=lambda post: (-_stamp(post), post.id))
+    slugs = [frozenset(tag.slug for tag in post.tags) for post in ranked]
     related: dict[str, tuple[Page, ...]] = {}
-    for post in posts:
-        shared: dict[str, int] = {}
-        found: dict[str, Page] = {}
-        for slug in {tag.slug for tag in post.tags}:
-            for other in by_tag[slug]:
-                shared[other.id] = shared.get(other.id, 0) + 1
-                found[other.id] = other
-        shared.pop(post.id, None)
-        best = heapq.nsmallest(limit, shared, key=lambda id_: (-shared[id_], -_stamp(found[id_]), id_))
-        related[post.id] = tuple(found[id_] for id_ in best)
+    for rank, post in enumerate(ranked):
+        own, found, complete = slugs[rank], [], 0
+        for other, theirs in enumerate(slugs):
+            shared = len(own & theirs) if other != rank else 0
+            if shared:
+                found.append((-shared, other))
+                complete += shared == len(own)
+                if complete == limit:
+                    break
+        related[post.id] = tuple(ranked[other] for _, other in heapq.nsmallest(limit, found))
     return related
 
 

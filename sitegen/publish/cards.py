@@ -29,7 +29,7 @@ WIDTH, HEIGHT = 1200, 630
 CARD_NAME = "card.png"
 CACHE_FOLDER = "cards"
 FONTS = ("NotoSans-Bold-subset.ttf", "NotoSansCJKsc-Bold-subset.otf")  # the first that has a character draws it
-DESIGN = "cards:v2"  # raise when the drawing changes
+DESIGN = "cards:v4"  # raise when the drawing changes
 BACKGROUND, FOREGROUND, MUTED, ACCENT = "#111418", "#e6e9ed", "#a9b3bd", "#7db7f0"
 
 
@@ -79,40 +79,52 @@ def missing_glyphs(cards: Sequence[Card]) -> tuple[Problem, ...]:
     return tuple(problems)
 
 
-def render_cards(cards: Sequence[Card], cache: Cache) -> tuple[Output, ...]:
-    """Draw each card, or take it from the cache when one with the same text was drawn before."""
-    outputs = []
-    for card in cards:
-        key = cache_key(DESIGN, card.title, card.site_title, card.date, _pillow_version())
-        data = cache.get(key)
-        if data is None:
-            data = draw_card(card)
-            cache.put(key, data)
-        outputs.append(Output(card.dest, data))
-    return tuple(outputs)
+def card_key(card: Card) -> str:
+    """Return the cache key of a card: everything it shows, the design and the drawing library's version."""
+    return cache_key(DESIGN, card.title, card.site_title, card.date, _pillow_version())
+
+
+def render_card(card: Card, cache: Cache) -> Output:
+    """Draw a card, or take it from the cache when one with the same text was drawn before."""
+    key = card_key(card)
+    data = cache.get(key)
+    if data is None:
+        data = draw_card(card)
+        cache.put(key, data)
+    return Output(card.dest, data)
 
 
 def draw_card(card: Card) -> bytes:
-    """Draw one card: site name at the top, the title in large type, the date at the bottom."""
+    """Draw one card: site name at the top, the title in large type, the date at the bottom.
+
+    The text is drawn as coverage masks and the card saved with a palette (the
+    background blended into each text colour, and the accent): a third of the
+    bytes of a full-colour PNG, and less than half the time to compress.
+    """
     from PIL import Image, ImageDraw
 
-    image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
-    draw = ImageDraw.Draw(image)
     margin = 80
-    draw.rectangle((0, 0, 16, HEIGHT), fill=ACCENT)
-    draw_text(draw, (margin, 70), _normal(card.site_title), 40, MUTED)
-    size, lines = _fit_title(draw, _normal(card.title), WIDTH - 2 * margin)
+    title, muted = Image.new("L", (WIDTH, HEIGHT), 0), Image.new("L", (WIDTH, HEIGHT), 0)
+    draw_title, draw_muted = ImageDraw.Draw(title), ImageDraw.Draw(muted)
+    draw_text(draw_muted, (margin, 70), _normal(card.site_title), 40, 255)
+    size, lines = _fit_title(draw_title, _normal(card.title), WIDTH - 2 * margin)
     line_height = round(size * 1.25)
     top = (HEIGHT - line_height * len(lines)) // 2 + 10
     for number, line in enumerate(lines):
-        draw_text(draw, (margin, top + number * line_height), line, size, FOREGROUND)
-    draw_text(draw, (margin, HEIGHT - 110), _normal(card.date), 36, MUTED)
+        draw_text(draw_title, (margin, top + number * line_height), line, size, 255)
+    draw_text(draw_muted, (margin, HEIGHT - 110), _normal(card.date), 36, 255)
+    # Palette indices: 0-127 background to foreground, 128-254 background to muted, 255 the accent.
+    indices = title.point(lambda value: value * 127 // 255)
+    indices.paste(muted.point(lambda value: 128 + value * 126 // 255), mask=muted.point(lambda value: 255 if value else 0))
+    ImageDraw.Draw(indices).rectangle((0, 0, 16, HEIGHT), fill=255)
+    image = Image.frombytes("P", (WIDTH, HEIGHT), indices.tobytes())
+    image.putpalette(_palette())
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")
     return out.getvalue()
 
 
-def draw_text(draw: Any, position: tuple[int, int], text: str, size: int, fill: str) -> None:
+def draw_text(draw: Any, position: tuple[int, int], text: str, size: int, fill: int) -> None:
     """Draw text run by run, each in the first bundled font that has its characters."""
     x, y = position
     for index, run in split_runs(text, _coverages())[0]:
@@ -128,6 +140,18 @@ def text_width(draw: Any, text: str, size: int) -> float:
 def _normal(text: str) -> str:
     """Compose letters and their accents (NFC): a precomposed letter is drawn as one glyph."""
     return unicodedata.normalize("NFC", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _palette() -> bytes:
+    """Return the cards' palette: 128 steps to the foreground, 127 to the muted colour, then the accent."""
+    from PIL import ImageColor
+
+    def steps(colour: str, count: int) -> list[int]:
+        start, end = ImageColor.getrgb(BACKGROUND), ImageColor.getrgb(colour)
+        return [round(a + (b - a) * step / (count - 1)) for step in range(count) for a, b in zip(start, end, strict=False)]
+
+    return bytes([*steps(FOREGROUND, 128), *steps(MUTED, 127), *ImageColor.getrgb(ACCENT)[:3]])
 
 
 def _fit_title(draw: Any, title: str, width: int) -> tuple[int, list[str]]:

@@ -30,7 +30,8 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,39 +45,101 @@ TIMEOUT_SECONDS = 300
 ENTRY_FILE = "pagefind-entry.json"
 # MathML flattens to run-together symbols ("ezi∑jezj") in result excerpts: leave formulas out.
 INDEX_CONFIG: dict[str, Any] = {"exclude_selectors": ["math"]}
+SHARD_SIZE = 100  # indexed pages per shard, about: an edit re-indexes one shard
+MAX_SHARDS = 16  # each shard is one more request for the visitor's search
+_SHARD_NAME = re.compile(rf"{SEARCH_DIR}-[1-9][0-9]*")
+MANIFEST = "shards.json"  # in pagefind/: every shard's folder and languages
 _BODY_MARK = re.compile(rb"<[a-zA-Z][^>]*\sdata-pagefind-body[\s>=/]")
 
 
-def index_site(out: Path, stamp: Path | None = None) -> bool:
-    """Index the built site at `out` into `out/pagefind/`, replacing any index already there.
+def index_site(
+    out: Path, stamp: Path | None = None, sources: Mapping[str, str] | None = None, shard_size: int = SHARD_SIZE
+) -> tuple[str, ...]:
+    """Index the built site at `out` into `out/pagefind/`, replacing the shards whose pages changed.
 
-    With `stamp` (a file in the build cache), Pagefind is skipped when the
-    indexed pages are the ones the stamp records and the index in place is the
-    one made from them.
-    Return whether Pagefind ran.
+    The indexed pages are split into shards of about `shard_size` pages by a
+    hash of each page's source file (`sources`: dest -> source; a page's
+    locales go together), each a Pagefind bundle of its own: the first at
+    `pagefind/`, the others at `pagefind-N/` (beside it, as Pagefind does not
+    merge a bundle whose path starts with the searched one's), listed in
+    `pagefind/shards.json` for the browser to merge. With `stamp` (a file in
+    the build cache), a shard whose pages are the ones the stamp records, with
+    the index in place made from them, is not indexed again.
+    Return the folders it replaced or removed ("pagefind/" too when the list changed): empty when Pagefind did not run.
     """
     pages = indexed_pages(out)
     if not pages:
         raise SitegenError(f"nothing to index for search: no HTML pages in {out.name}/", hint="build the site first")
     executable = find_pagefind()
-    fingerprint = _fingerprint(executable, out, pages)
-    if stamp is not None and _read(stamp) == _stamp_text(fingerprint, out / SEARCH_DIR):
-        return False
-    staging = out / f".{SEARCH_DIR}.new-{os.getpid()}"
-    _remove(staging)
-    try:
-        _run_service(executable, out, pages, staging)
-        _sort_entry(staging / ENTRY_FILE)
-        _swap_in(staging, out / SEARCH_DIR)
-    finally:
-        _remove(staging)
+    shards = split_shards(pages, sources or {}, shard_size)
+    fingerprints = {number: _fingerprint(executable, out, group, len(shards)) for number, group in shards.items()}
+    recorded = _read_stamps(stamp) if stamp is not None else {}
+    stale = {n: group for n, group in shards.items() if recorded.get(n) != _stamp_text(fingerprints[n], out / shard_path(n))}
+    if stale:
+        _index_shards(executable, out, stale)
+    removed = _remove_other_shards(out, shards)
+    listed = _write_manifest(out, shards)
     if stamp is not None:
-        _write_stamp(stamp, _stamp_text(fingerprint, out / SEARCH_DIR))
+        _write_stamp(stamp, "".join(f"{n} {_stamp_text(fingerprints[n], out / shard_path(n))}" for n in sorted(shards)))
+    changed = {*(shard_path(number) for number in stale), *removed, *([shard_path(0)] if listed else [])}
+    return tuple(sorted(changed))
+
+
+def split_shards(pages: Sequence[str], sources: Mapping[str, str], shard_size: int) -> dict[int, tuple[str, ...]]:
+    """Group the indexed pages into shards by a hash of their source; shard 0 is never empty."""
+    count = max(1, min(MAX_SHARDS, len(pages) // max(1, shard_size)))
+    groups: dict[int, list[str]] = {}
+    for dest in pages:
+        key = sources.get(dest) or dest
+        groups.setdefault(int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % count, []).append(dest)
+    if 0 not in groups:  # the first bundle holds Pagefind's scripts and must exist: keep all in one
+        return {0: tuple(pages)}
+    return {number: tuple(groups[number]) for number in sorted(groups)}
+
+
+def shard_path(number: int) -> str:
+    """Return a shard's folder relative to the output root: pagefind/, then pagefind-1/, pagefind-2/..."""
+    return f"{SEARCH_DIR}/" if number == 0 else f"{SEARCH_DIR}-{number}/"
+
+
+def _index_shards(executable: Path, out: Path, shards: Mapping[int, Sequence[str]]) -> None:
+    """Index each shard in a folder beside its old one, then swap each in."""
+    staged = {number: out / f".{SEARCH_DIR}.new-{os.getpid()}-{number}" for number in shards}
+    try:
+        _run_services(executable, out, shards, staged)
+        for number in sorted(shards):
+            _swap_in(staged[number], out / shard_path(number))
+    finally:
+        for folder in staged.values():
+            _remove(folder)
+
+
+def _remove_other_shards(out: Path, shards: Mapping[int, Sequence[str]]) -> list[str]:
+    """Remove the shard folders of an earlier split that this one does not have; return their dests."""
+    kept = {shard_path(number) for number in shards}
+    found = sorted(f"{folder.name}/" for folder in out.glob(f"{SEARCH_DIR}-*") if _SHARD_NAME.fullmatch(folder.name))
+    gone = [dest for dest in found if dest not in kept]
+    for dest in gone:
+        _remove(out / dest)
+    return gone
+
+
+def _write_manifest(out: Path, shards: Mapping[int, Sequence[str]]) -> bool:
+    """List every shard with its languages, for the search box (static/js/site.js); return whether the list changed."""
+    listed = []
+    for number in sorted(shards):
+        entry = json.loads((out / shard_path(number) / ENTRY_FILE).read_text(encoding="utf-8"))
+        listed.append({"path": shard_path(number), "languages": sorted(entry.get("languages", {}))})
+    data = json.dumps({"shards": listed}, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    manifest = out / SEARCH_DIR / MANIFEST
+    if manifest.is_file() and manifest.read_bytes() == data:
+        return False
+    _write_file(manifest, data)
     return True
 
 
 def _stamp_text(fingerprint: str, index: Path) -> str:
-    """Return what the stamp records: the indexed pages' fingerprint and the index made from them.
+    """Return what the stamp records of one shard: its pages' fingerprint and the index made from them.
 
     Pagefind's entry file names each language's index by a hash of its
     contents, so it tells the index in place from another (an index left by a
@@ -89,6 +152,16 @@ def _stamp_text(fingerprint: str, index: Path) -> str:
     return f"{fingerprint} {entry}\n"
 
 
+def _read_stamps(stamp: Path) -> dict[int, str]:
+    """Return the stamp line of each shard the stamp file records."""
+    stamps: dict[int, str] = {}
+    for line in _read(stamp).splitlines():
+        number, _, rest = line.partition(" ")
+        if number.isdigit() and rest:
+            stamps[int(number)] = rest + "\n"
+    return stamps
+
+
 def indexed_pages(out: Path) -> tuple[str, ...]:
     """Return the dests of the pages Pagefind indexes, sorted: those marked `data-pagefind-body`, else all.
 
@@ -96,13 +169,20 @@ def indexed_pages(out: Path) -> tuple[str, ...]:
     """
     if not out.is_dir():
         return ()
-    pages = sorted(
-        rel
-        for path in out.rglob("*.html")
-        if path.is_file() and not (rel := path.relative_to(out).as_posix()).startswith((f"{SEARCH_DIR}/", f".{SEARCH_DIR}."))
-    )
-    marked = tuple(dest for dest in pages if _BODY_MARK.search((out / dest).read_bytes()))
+    pages: list[str] = []
+    for folder, subfolders, names in os.walk(out):
+        if folder == str(out):  # the index's own folders and staging folders hold no page
+            subfolders[:] = [name for name in subfolders if not name.startswith((SEARCH_DIR, f".{SEARCH_DIR}"))]
+        prefix = Path(folder).relative_to(out).as_posix()
+        pages += [name if prefix == "." else f"{prefix}/{name}" for name in names if name.endswith(".html")]
+    pages.sort()
+    marked = tuple(dest for dest in pages if _is_marked((out / dest).read_bytes()))
     return marked or tuple(pages)
+
+
+def _is_marked(data: bytes) -> bool:
+    """Tell whether a page marks an element `data-pagefind-body` (the plain search first: most pages do not)."""
+    return b"data-pagefind-body" in data and _BODY_MARK.search(data) is not None
 
 
 def find_pagefind() -> Path:
@@ -117,17 +197,28 @@ def find_pagefind() -> Path:
     return Path(executable)
 
 
-def _fingerprint(executable: Path, out: Path, pages: Iterable[str]) -> str:
-    """Hash what the index is made from: the binary, the options and every indexed page."""
+def _fingerprint(executable: Path, out: Path, pages: Iterable[str], shards: int) -> str:
+    """Hash what a shard's index is made from: the binary, the options, the number of shards and its pages."""
     hasher = hashlib.sha256()
-    hasher.update(f"{executable.resolve()}\x00{executable.stat().st_size}\x00{INDEX_CONFIG!r}\x00".encode())
+    hasher.update(f"{executable.resolve()}\x00{executable.stat().st_size}\x00{INDEX_CONFIG!r}\x00{shards}\x00".encode())
     for dest in pages:
         hasher.update(dest.encode("utf-8") + b"\x00" + hashlib.sha256((out / dest).read_bytes()).digest())
     return hasher.hexdigest()
 
 
-def _run_service(executable: Path, out: Path, pages: Sequence[str], staging: Path) -> None:
-    """Add every page to a new index in a Pagefind service and write the index into `staging`."""
+def _run_services(executable: Path, out: Path, shards: Mapping[int, Sequence[str]], staged: Mapping[int, Path]) -> None:
+    """Index the shards on two Pagefind services at once when there are several (both cores busy)."""
+    numbers = sorted(shards, key=lambda number: -len(shards[number]))
+    halves = [numbers[0::2], numbers[1::2]] if len(numbers) > 1 and (os.cpu_count() or 1) > 1 else [numbers]
+    with ThreadPoolExecutor(len(halves)) as pool:
+        list(pool.map(lambda part: _run_service(executable, out, {number: shards[number] for number in part}, staged), halves))
+
+
+def _run_service(executable: Path, out: Path, shards: Mapping[int, Sequence[str]], staged: Mapping[int, Path]) -> None:
+    """Add each shard's pages to a new index of one Pagefind service; write each index into its staging folder.
+
+    Each index is written as soon as it is made, so only one shard's files are held at a time.
+    """
     with tempfile.TemporaryFile() as errors:
         try:
             process = subprocess.Popen(
@@ -137,13 +228,15 @@ def _run_service(executable: Path, out: Path, pages: Sequence[str], staging: Pat
             raise SitegenError(f"search index failed: could not run Pagefind: {exc}", hint=INSTALL_HINT) from exc
         service = _Service(process, errors)
         try:
-            index = service.ask({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
-            # Answers are read on a thread while the pages go out, so neither pipe fills up and blocks.
-            service.ask_all((_add_file(index, dest, (out / dest).read_bytes()) for dest in pages), len(pages), "IndexedFile")
-            files = service.ask({"type": "GetFiles", "index_id": index})["files"]
+            for number, pages in shards.items():
+                index = service.ask({"type": "NewIndex", "config": INDEX_CONFIG})["index_id"]
+                # Answers are read on a thread while the pages go out, so neither pipe fills up and blocks.
+                service.ask_all((_add_file(index, dest, (out / dest).read_bytes()) for dest in pages), len(pages), "IndexedFile")
+                _remove(staged[number])
+                _write_index(service.ask({"type": "GetFiles", "index_id": index})["files"], staged[number])
+                _sort_entry(staged[number] / ENTRY_FILE)
         finally:
             service.close()
-    _write_index(files, staging)
 
 
 def _write_index(files: Sequence[dict[str, str]], staging: Path) -> None:
@@ -266,11 +359,15 @@ def _read(path: Path) -> str:
         return "-"  # never equal to a stamp
 
 
-def _write_stamp(stamp: Path, fingerprint: str) -> None:
+def _write_stamp(stamp: Path, text: str) -> None:
     stamp.parent.mkdir(parents=True, exist_ok=True)
-    temporary = stamp.with_name(f".{stamp.name}.tmp-{os.getpid()}")
-    temporary.write_text(fingerprint, encoding="utf-8")
-    os.replace(temporary, stamp)
+    _write_file(stamp, text.encode("utf-8"))
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
 
 
 def _swap_in(staging: Path, target: Path) -> None:

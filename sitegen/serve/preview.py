@@ -24,8 +24,8 @@ from typing import Self
 from tornado.netutil import bind_sockets
 
 from sitegen.build import BuildReport, build
+from sitegen.engine.memo import BuildMemo
 from sitegen.errors import SitegenError
-from sitegen.readers import DocumentMemo
 from sitegen.serve.http import HttpServer, Showing, is_loopback, reload_message
 from sitegen.serve.watch import Change, Watcher, classify_changes, describe_changes
 from sitegen.settings.config import Config
@@ -105,7 +105,7 @@ class Preview:
         self.config = load_config()  # the settings of the last build that could read them
         self.showing = Showing(preview_output(self.config).resolve(), self.config.base_path)
         self.rebuilds = 0  # builds after the first, failed ones included
-        self._memo = DocumentMemo()  # the last build's documents: unchanged files are not read again
+        self._memo = BuildMemo()  # the last build's documents, digests and template parses, kept for the next
         self._idle = threading.Event()  # set while no build runs; requests wait for it (none before the first build)
         self._watcher: Watcher | None = None
         self._http: HttpServer | None = None

@@ -7,6 +7,7 @@ of them are reported together (issue 15).
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Sequence
 
 from sitegen.errors import Problem
@@ -22,7 +23,8 @@ _NAMED = {
     "css/pygments.css": "the generated code highlighting stylesheet",
     "404.html": "the generated 404 page",
 }
-SEARCH_FOLDER = "pagefind/"
+# The search index's folders: pagefind/ and its shards beside it, pagefind-1/, pagefind-2/... (publish/search.py).
+_SEARCH_FOLDERS = re.compile(r"pagefind(?:-[1-9][0-9]*)?/")
 
 
 def duplicate_documents(documents: Sequence[Document]) -> list[Problem]:
@@ -74,9 +76,9 @@ def generated_collisions(planned: Iterable[tuple[str, str]], search: bool) -> li
     problems += _file_folder_clashes(sources, made)
     if search:
         problems += [
-            Problem(f"'{dest}' would be written by {min(rels)} inside the generated search index {SEARCH_FOLDER}", min(rels))
+            Problem(f"'{dest}' would be written by {min(rels)} inside the generated search index {found.group(0)}", min(rels))
             for dest, rels in sorted(sources.items())
-            if dest.startswith(SEARCH_FOLDER)
+            if (found := _SEARCH_FOLDERS.match(dest))
         ]
     return problems
 

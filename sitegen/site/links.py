@@ -12,7 +12,7 @@ from markdown.extensions.toc import slugify_unicode
 from sitegen.errors import Problem, warning
 from sitegen.jekyll.frontmatter import media_path
 from sitegen.markup.headings import jupyter_anchor, kramdown_anchor
-from sitegen.model import Heading, Listing, LocaleSite, Page, Site, Source
+from sitegen.model import Heading, Listing, LocaleSite, Page, Site, Source, with_body
 from sitegen.settings.config import Config
 from sitegen.settings.locales import Locales
 from sitegen.site.urls import (
@@ -139,7 +139,7 @@ def _resolve_page(page: Page, table: LinkTable, problems: list[Problem]) -> Page
         return replace(page, summary=summary)
     body, found = rewrite_links(page.document.body, page, table)
     problems.extend(found)
-    return replace(page, summary=summary, document=replace(page.document, body=body))
+    return replace(page, summary=summary, document=with_body(page.document, body))
 
 
 def _with_pages(site: LocaleSite, pages: tuple[Page, ...], posts: tuple[Page, ...]) -> LocaleSite:

@@ -52,10 +52,33 @@
       });
     }
 
+    // The index is split into shards (pagefind/shards.json lists them with their languages): the first
+    // shard with the page's language is searched and the others with it are merged into its results.
+    function shardsOf(manifest) {
+      var shards = (manifest && manifest.shards) || [];
+      var lang = (document.documentElement.getAttribute("lang") || "").toLowerCase();
+      var mine = shards.filter(function (shard) {
+        return shard.languages.indexOf(lang) >= 0 || shard.languages.indexOf(lang.split("-")[0]) >= 0;
+      });
+      return mine.length ? mine : shards;
+    }
+
     function load() {
       if (!pending) {
-        pending = import(box.dataset.index).then(function (pagefind) {
-          return Promise.resolve(pagefind.options({ baseUrl: box.dataset.base })).then(function () {
+        var base = box.dataset.base;
+        var manifest = fetch(box.dataset.shards).then(function (response) {
+          return response.ok ? response.json() : null;
+        });
+        pending = Promise.all([import(box.dataset.index), manifest]).then(function (loaded) {
+          var pagefind = loaded[0];
+          var shards = shardsOf(loaded[1]);
+          var options = { baseUrl: base };
+          if (shards.length) options.basePath = base + shards[0].path;
+          return Promise.resolve(pagefind.options(options)).then(function () {
+            return Promise.all(shards.slice(1).map(function (shard) {
+              return pagefind.mergeIndex(base + shard.path, { baseUrl: base });
+            }));
+          }).then(function () {
             return pagefind;
           });
         });

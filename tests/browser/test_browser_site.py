@@ -383,3 +383,55 @@ def test_search_box_degrades_when_the_index_is_absent(browser: Any, project_site
     finally:
         context.close()
 
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BuiltSite, Served]]:
+    """The example with its search index split into shards of two pages (a large site's layout)."""
+    from sitegen.publish.search import index_site, indexed_pages, split_shards
+
+    built = build_example(tmp_path_factory.mktemp("sharded-site"))
+    index_site(built.out, shard_size=2)
+    shards = split_shards(indexed_pages(built.out), {}, 2)
+    assert len(shards) > 2 and all((built.out / f"pagefind-{number}/pagefind-entry.json").is_file() for number in shards if number)
+    with serve(built) as served:
+        yield built, served
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "query", "expected"),
+    [
+        ("home", "Search", "attention", "/blog/self-attention-from-scratch-in-numpy/"),
+        ("home-zh-hans", "搜索", "关于", "/zh-hans/about/"),
+        ("about-fr", "Rechercher", "Mira", "/fr/about/"),
+    ],
+)
+def test_search_merges_every_shard_of_the_page_language(
+    browser: Any, sharded_site: tuple[BuiltSite, Served], kind: str, label: str, query: str, expected: str
+) -> None:
+    from sitegen.publish.search import indexed_pages, split_shards
+
+    built, served = sharded_site
+    shards = split_shards(indexed_pages(built.out), {}, 2)
+    holding = [number for number, pages in shards.items() if expected.lstrip("/") + "index.html" in pages]
+    assert holding and holding[0] != 0, "the page looked for is in a shard other than the first"
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        problems = watch(page)
+        page.goto(served.url(built.pages[kind]))
+        box = page.get_by_role("searchbox", name=label)
+        box.click()
+        box.press_sequentially(query, delay=20)
+        page.locator(f'.search-list a[href="{expected}"]').first.wait_for(state="visible")
+        results = page.locator(".search-list a")
+        hrefs = [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+        prefix = "/" + expected.split("/")[1] + "/" if kind != "home" else "/"
+        assert all(href.startswith(prefix) for href in hrefs), hrefs
+        if kind == "home":  # English results only: no page of another language's shards
+            assert not any(href.startswith(("/fr/", "/zh-hans/")) for href in hrefs), hrefs
+        asked = {url.split("/")[3] for url in problems.requested if "/pagefind" in url}
+        assert len(asked) > 1, "the search read more than one shard"
+        assert problems.all() == []
+    finally:
+        context.close()

@@ -428,7 +428,7 @@ def test_permalink_destinations(path: str, dest: str) -> None:
 
 def test_an_edited_include_or_post_title_reaches_the_pages_that_use_them(make_site: MakeSite) -> None:
     from sitegen.build import build
-    from sitegen.readers import DocumentMemo
+    from sitegen.engine.memo import BuildMemo
     from sitegen.serve.watch import take_snapshot
     from tests.conftest import site_config
 
@@ -441,7 +441,7 @@ def test_an_edited_include_or_post_title_reaches_the_pages_that_use_them(make_si
         },
         settings=LIQUID_SETTINGS,
     )
-    memo = DocumentMemo()
+    memo = BuildMemo()
     before = take_snapshot(site_config(root))
     build(site_config(root), memo=memo)
     (root / "_includes/sig.html").write_text("v2\n", encoding="utf-8")

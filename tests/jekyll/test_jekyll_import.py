@@ -221,7 +221,7 @@ def test_corpus_site_imports_builds_and_keeps_its_urls(tmp_path: Path, name: str
 _NOT_IN_CORPUS = re.compile(r"broken link: \S+\.(png|jpe?g|gif)$|broken link: generic\.html$|missing fragment: #fn:")
 
 
-PAGINATED = Path(__file__).parent / "sites" / "jekyll-paginated"
+PAGINATED = conftest.FIXTURE_SITES / "jekyll-paginated"
 # The URLs the paginated fixture had under Jekyll (permalink: pretty, paginate_path: /blog/page:num/, 5 posts, 2 a page).
 PAGINATED_URLS = (
     "/blog/", "/blog/page2/", "/blog/page3/", "/notes/2021/01/01/lists/", "/notes/web/2021/02/01/raw/",

@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sitegen.errors import SitegenError
 from tests.conftest import MakeSite, build_root, parse_page, tree_bytes
@@ -137,3 +139,31 @@ def test_a_paper_file_named_in_the_bib_links_to_the_site_copy_or_stops_the_build
     build_root(root, base_url="https://example.org/portfolio/")
     links = parse_page(root / "_site/publications/index.html").links
     assert ("href", "/portfolio/assets/pdf/old.pdf") in links
+
+
+@given(
+    st.lists(
+        st.tuples(st.frozensets(st.sampled_from("abcdef"), max_size=4), st.integers(min_value=0, max_value=40)),
+        max_size=30,
+    )
+)
+def test_related_posts_are_those_sharing_most_tags_newest_first(specs: list[tuple[frozenset[str], int]]) -> None:
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from sitegen.portfolio.stage import related_posts
+
+    start = datetime(2024, 1, 1)
+    posts = [
+        SimpleNamespace(id=f"p{number}", tags=[SimpleNamespace(slug=slug) for slug in sorted(tags)], date=start + timedelta(days=day))
+        for number, (tags, day) in enumerate(specs)
+    ]
+
+    def expected(post: SimpleNamespace) -> tuple[str, ...]:
+        own = {tag.slug for tag in post.tags}
+        scored = [(len(own & {tag.slug for tag in other.tags}), other) for other in posts if other.id != post.id]
+        ranked = sorted((item for item in scored if item[0]), key=lambda item: (-item[0], -item[1].date.timestamp(), item[1].id))
+        return tuple(other.id for _, other in ranked[:3])
+
+    found = related_posts(posts)  # type: ignore[arg-type]
+    assert {post.id: tuple(other.id for other in found[post.id]) for post in posts} == {post.id: expected(post) for post in posts}

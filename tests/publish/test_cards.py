@@ -137,3 +137,20 @@ def test_a_korean_title_breaks_at_spaces_only() -> None:
     title = TITLES["Korean"]
     lines = _wrap(draw, title, 72, 1040)
     assert len(lines) > 1 and " ".join(lines) == title
+
+
+def test_a_card_shows_its_text_in_the_design_colours() -> None:
+    from io import BytesIO
+
+    from PIL import ImageColor
+
+    data = cards.draw_card(Card("blog/x/card.png", "Attention from scratch", "My Site", "1 January 2024"))
+    with Image.open(BytesIO(data)) as image:
+        rgb = image.convert("RGB")
+    colours = {colour for _, colour in rgb.getcolors(1 << 16) or []}
+    assert rgb.getpixel((8, 300)) == ImageColor.getrgb(cards.ACCENT)
+    assert rgb.getpixel((600, 10)) == ImageColor.getrgb(cards.BACKGROUND)
+    # Fully covered glyph pixels carry the exact text colours; the edges blend into the background.
+    assert {ImageColor.getrgb(cards.FOREGROUND), ImageColor.getrgb(cards.MUTED)} <= colours
+    title_band = rgb.crop((80, 200, 1120, 430)).getcolors(1 << 16) or []
+    assert ImageColor.getrgb(cards.FOREGROUND) in {colour for _, colour in title_band}

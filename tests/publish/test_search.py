@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import stat
 from pathlib import Path
 
@@ -168,3 +169,66 @@ def test_pagefind_runs_only_when_an_indexed_page_changed(make_site: MakeSite) ->
     post.write_text(post.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
     build_root(root)
     assert index.stat().st_ino != first
+
+
+SHARDED = {
+    **SITE,
+    **{
+        f"content/blog/2024-04-{day:02d}-note-{day}.md": f"---\ntitle: Note {day}\ntags: [notes]\n---\nObservation number {day} on jam.\n"
+        for day in range(1, 11)
+    },
+}
+
+
+def shard_files(out: Path) -> dict[str, int]:
+    """Return every file of every search folder with its inode (a rewritten file has a new one)."""
+    return {
+        path.relative_to(out).as_posix(): path.stat().st_ino
+        for folder in out.glob(f"{SEARCH_DIR}*")
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_editing_one_page_reindexes_only_its_shard(make_site: MakeSite, tmp_path: Path) -> None:
+    pagefind_or_skip()
+    from sitegen.publish.search import MANIFEST, indexed_pages, shard_path, split_shards
+
+    root = make_site(SHARDED)
+    build_root(root)
+    out, stamp = root / "_site", tmp_path / "stamp.txt"
+    shards = split_shards(indexed_pages(out), {}, 3)
+    assert len(shards) > 2
+    assert len(index_site(out, stamp, shard_size=3)) == len(shards)
+    manifest = json.loads((out / SEARCH_DIR / MANIFEST).read_text(encoding="utf-8"))
+    assert [shard["path"] for shard in manifest["shards"]] == [shard_path(number) for number in sorted(shards)]
+    before = shard_files(out)
+    assert index_site(out, stamp, shard_size=3) == ()  # nothing changed: Pagefind does not run
+    assert shard_files(out) == before
+    number, dest = max((n, dest) for n, pages in shards.items() if n for dest in pages if "/note-" in dest)
+    page = out / dest
+    page.write_text(page.read_text(encoding="utf-8").replace("Observation", "Remark"), encoding="utf-8")
+    assert index_site(out, stamp, shard_size=3) == (shard_path(number),)
+    after = shard_files(out)
+    rewritten = {rel.split("/")[0] + "/" for rel in after if before.get(rel) != after[rel]}
+    assert rewritten == {shard_path(number)}
+    # The same pages indexed from nothing give the same bytes.
+    clean = tmp_path / "clean"
+    shutil.copytree(out, clean, ignore=shutil.ignore_patterns(f"{SEARCH_DIR}*"))
+    index_site(clean, shard_size=3)
+    assert {rel: data for rel, data in tree_bytes(out).items() if rel.startswith(SEARCH_DIR)} == {
+        rel: data for rel, data in tree_bytes(clean).items() if rel.startswith(SEARCH_DIR)
+    }
+
+
+def test_fewer_shards_remove_the_folders_of_the_others(make_site: MakeSite) -> None:
+    pagefind_or_skip()
+    root = make_site(SHARDED)
+    build_root(root)
+    out = root / "_site"
+    index_site(out, shard_size=2)
+    assert list(out.glob(f"{SEARCH_DIR}-*"))
+    changed = index_site(out)
+    assert not list(out.glob(f"{SEARCH_DIR}-*"))
+    assert f"{SEARCH_DIR}/" in changed and all(dest.startswith(SEARCH_DIR) for dest in changed)
+    assert sum(language["pages"] for language in entry(out).values()) == len(SHARDED) - 1  # every page but locales.yaml's
