@@ -180,7 +180,7 @@ def _split_double_bars(row: Node) -> None:
     for child in row.children:
         if child.name == "mo" and child.content() == "&#x02016;" and 'stretchy="true"' in child.attributes:
             form = "prefix" if 'form="prefix"' in child.attributes else "postfix"
-            first, second = ('rspace="0em"', 'lspace="0em"') if form == "prefix" else ('rspace="0em"', 'lspace="0em"')
+            first, second = 'rspace="0em"', 'lspace="0em"'
             result.extend(
                 Node("mo", f' stretchy="true" fence="true" form="{form}" {spacing}', [Node("", text="&#x0007C;")])
                 for spacing in (first, second)
