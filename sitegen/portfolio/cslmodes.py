@@ -58,15 +58,17 @@ def author_part(layout: ET.Element, macros: Mapping[str, ET.Element]) -> ET.Elem
 
 def _names_in(element: ET.Element, macros: Mapping[str, ET.Element], seen: set[str]) -> bool:
     """Tell whether an element renders names, following the macros it calls."""
+    return any(inner.tag == f"{_CS}names" for inner in _rendered(element, macros, seen))
+
+
+def _rendered(element: ET.Element, macros: Mapping[str, ET.Element], seen: set[str]) -> Iterator[ET.Element]:
+    """Yield every element an element renders, through the macros it calls (each macro once)."""
     for inner in element.iter():
-        if inner.tag == f"{_CS}names":
-            return True
+        yield inner
         name = inner.get("macro") or ""
         if inner.tag == f"{_CS}text" and name in macros and name not in seen:
             seen.add(name)
-            if _names_in(macros[name], macros, seen):
-                return True
-    return False
+            yield from _rendered(macros[name], macros, seen)
 
 
 def _keep_only_author(root: ET.Element, layout: ET.Element, author: ET.Element | None, macros: Mapping[str, ET.Element]) -> None:
@@ -97,13 +99,7 @@ def _keep_only_author(root: ET.Element, layout: ET.Element, author: ET.Element |
 
 def _names_of(element: ET.Element, macros: Mapping[str, ET.Element], seen: set[str]) -> Iterator[ET.Element]:
     """Yield the `<name>` elements an element renders, through the macros it calls."""
-    for inner in element.iter():
-        if inner.tag == f"{_CS}name":
-            yield inner
-        name = inner.get("macro") or ""
-        if inner.tag == f"{_CS}text" and name in macros and name not in seen:
-            seen.add(name)
-            yield from _names_of(macros[name], macros, seen)
+    return (inner for inner in _rendered(element, macros, seen) if inner.tag == f"{_CS}name")
 
 
 def _parent(root: ET.Element, child: ET.Element) -> ET.Element:
