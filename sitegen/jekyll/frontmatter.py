@@ -50,7 +50,9 @@ def map_jekyll_fields(data: Mapping[str, Any], config: Config) -> dict[str, Any]
         if isinstance(data["image"].get("alt"), str) and "image_alt" not in meta:
             meta["image_alt"] = data["image"]["alt"]
     if jekyll and isinstance(image, str) and image.strip() and not urlsplit(image).scheme and not image.startswith("/"):
-        meta["image"] = media_path(image.strip(), meta) if media_path(image.strip(), meta) != image.strip() else "/" + image.strip()
+        target = image.strip()
+        placed = media_path(target, meta)
+        meta["image"] = placed if placed != target else "/" + target
     if meta.get("published") is False and "draft" not in meta:
         meta["draft"] = True
     categories = categories_of(meta)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sitegen.errors import ContentError, Problem, SitegenError
-from sitegen.model import Listing, LocaleSite, Page, Site, Tag
+from sitegen.model import Listing, LocaleSite, Page, Site
 from sitegen.portfolio.bibtex import Publication, parse_bibtex
 from sitegen.portfolio.cite import CitationStyle, cite_pages, load_style
 from sitegen.portfolio.data import DataFile, line_of, load_data, localize_data
@@ -177,7 +177,7 @@ def _cite_locale(
         site,
         pages=pages,
         posts=posts,
-        tags=tuple(Tag(tag.name, tag.slug, tag.url, swap(tag.posts)) for tag in site.tags),
+        tags=tuple(replace(tag, posts=swap(tag.posts)) for tag in site.tags),
         blog=relist(site.blog),
         tag_listings={slug: relist(listings) for slug, listings in site.tag_listings.items()},
         categories=tuple(replace(category, posts=swap(category.posts)) for category in site.categories),
